@@ -1,0 +1,44 @@
+"""The one jieba segmenter the pipeline owns: dictionary loaded once per process, cache in the user cache folder.
+
+No global ``jieba.cut`` state: every caller goes through ``segmenter()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["segmenter", "word_freq", "cache_dir"]
+
+
+def cache_dir() -> Path:
+    """Where dealgraph caches derived data (jieba's dictionary cache, the compiled entity table)."""
+    base = os.environ.get("DEALGRAPH_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / "dealgraph"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        import tempfile
+
+        path = Path(tempfile.gettempdir()) / "dealgraph-cache"
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@lru_cache(maxsize=1)
+def segmenter():
+    """A loaded ``jieba.Tokenizer``, quiet, caching its dictionary under ``cache_dir()``."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.tmp_dir = str(cache_dir())
+    tok.initialize()
+    return tok
+
+
+def word_freq(word: str) -> int:
+    """jieba's frequency for ``word`` (simplified), 0 if unknown."""
+    return segmenter().FREQ.get(word, 0)
