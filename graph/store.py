@@ -1,0 +1,193 @@
+"""The embedded store: Oxigraph (pyoxigraph) on disk, one named graph per article, written atomically.
+
+Reads open the store read-only (many readers at once, beside a writer); writes take the store's lock, and a
+second writer gets ``StoreBusyError`` at once instead of waiting or corrupting anything.
+
+>>> s = Store.open(None)                       # in memory
+>>> s.triple_count()
+0
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dealgraph.errors import QueryError, StoreBusyError, StoreError
+from dealgraph.ontology.namespace import DG
+
+__all__ = ["Store", "ArticleInfo", "default_store_location"]
+
+log = logging.getLogger(__name__)
+
+_DCT = "http://purl.org/dc/terms/"
+
+
+def default_store_location() -> str:
+    """``$DEALGRAPH_STORE``, else ``./dealgraph-data``."""
+    return os.environ.get("DEALGRAPH_STORE") or "dealgraph-data"
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One stored article: its graph IRI, source, date, title, extractor version and triple count."""
+
+    graph: str
+    source: str | None
+    date: str | None
+    title: str | None
+    extractor: str | None
+
+
+class Store:
+    """A dealgraph store over a ``pyoxigraph.Store`` (on disk, or in memory when ``path`` is None)."""
+
+    def __init__(self, ox_store: ox.Store, path: Path | None, read_only: bool) -> None:
+        self._s = ox_store
+        self.path = path
+        self.read_only = read_only
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | Path | None, *, read_only: bool = False) -> Store:
+        """Open (creating when writable) the store at ``path``; ``None`` is a fresh in-memory store."""
+        if path is None:
+            return cls(ox.Store(), None, False)
+        p = Path(path)
+        if p.exists() and not p.is_dir():
+            raise StoreError(f"{p}: is a file, not a store folder; choose another --store")
+        try:
+            if read_only:
+                if not (p / "CURRENT").exists():
+                    return cls(ox.Store(), p, True)          # no store yet: an empty one answers every query
+                return cls(ox.Store.read_only(str(p)), p, True)
+            p.mkdir(parents=True, exist_ok=True)
+            return cls(ox.Store(str(p)), p, False)
+        except OSError as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                raise StoreBusyError(f"store is busy: another dealgraph process is writing to {p}; "
+                                     "wait for it to finish, or use another --store") from None
+            if "Permission denied" in msg or "Read-only" in msg:
+                raise StoreError(f"{p}: cannot write to the store (permission denied or read-only disk)") from None
+            raise StoreError(f"{p}: cannot open the store: {msg}") from None
+
+    def close(self) -> None:
+        """Flush and release the store (its lock goes with it)."""
+        if not self.read_only and self.path is not None:
+            try:
+                self._s.flush()
+            except OSError as e:  # pragma: no cover
+                log.warning("flush failed: %s", e)
+        self._s = None  # type: ignore[assignment]
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying ``pyoxigraph.Store``."""
+        return self._s
+
+    # ------------------------------------------------------------------ articles
+    def has_article(self, graph: str) -> bool:
+        """Whether the article graph ``graph`` is stored."""
+        return self._s.contains_named_graph(ox.NamedNode(graph))
+
+    def article_extractor(self, graph: str) -> str | None:
+        """The extractor version that wrote ``graph``, or None when it is not stored."""
+        g = ox.NamedNode(graph)
+        for q in self._s.quads_for_pattern(g, ox.NamedNode(str(DG.extractor)), None, g):
+            return q.object.value
+        return None
+
+    def put_article(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Write one article graph atomically, replacing any earlier version of it: all in, or nothing."""
+        self._writable()
+        g = ox.NamedNode(graph)
+        quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads]
+        try:
+            if not self._s.contains_named_graph(g):
+                self._s.extend(quads)
+                self._s.add_graph(g)
+                return
+            body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
+            self._s.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
+        except OSError as e:
+            raise StoreError(f"writing {graph} failed, the store is unchanged: {e}") from None
+
+    def remove_article(self, graph: str) -> int:
+        """Drop an article graph; returns how many triples went (0 if it was not stored)."""
+        self._writable()
+        g = ox.NamedNode(graph)
+        if not self._s.contains_named_graph(g):
+            return 0
+        n = sum(1 for _ in self._s.quads_for_pattern(None, None, None, g))
+        self._s.remove_graph(g)
+        return n
+
+    def articles(self) -> list[ArticleInfo]:
+        """Every stored article, oldest publication first."""
+        q = f"""PREFIX dg: <{DG._NS}> PREFIX dct: <{_DCT}>
+        SELECT ?g ?src ?date ?title ?ex WHERE {{ GRAPH ?g {{ ?a a dg:Article .
+          OPTIONAL {{ ?a dct:source ?src }} OPTIONAL {{ ?a dct:date ?date }} OPTIONAL {{ ?a dct:title ?title }}
+          OPTIONAL {{ ?a dg:extractor ?ex }} }} }} ORDER BY ?date ?g"""
+        out = []
+        for r in self._s.query(q):
+            out.append(ArticleInfo(r["g"].value, _v(r["src"]), _v(r["date"]), _v(r["title"]), _v(r["ex"])))
+        return out
+
+    def find_articles(self, ref: str) -> list[str]:
+        """Graph IRIs of stored articles named by ``ref``: a graph IRI, a content hash, a source URL or file."""
+        refs = {ref}
+        p = Path(ref)
+        if p.exists():
+            refs.add(p.resolve().as_uri())
+        hits = []
+        for a in self.articles():
+            if a.graph in refs or a.graph.rsplit("/", 1)[-1] in refs or a.source in refs:
+                hits.append(a.graph)
+        return hits
+
+    # ------------------------------------------------------------------ reading
+    def query(self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None):
+        """Run SPARQL over the union of all article graphs; ``bindings`` substitute variables (never text)."""
+        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            return self._s.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
+        except SyntaxError as e:
+            raise QueryError(f"SPARQL syntax error: {e}") from None
+        except OSError as e:
+            raise StoreError(f"query failed: {e}") from None
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of every article graph."""
+        return self._s.quads_for_pattern(None, None, None, None)
+
+    def triple_count(self) -> int:
+        """Number of quads stored."""
+        return sum(1 for _ in self._s.quads_for_pattern(None, None, None, None))
+
+    def graph_count(self) -> int:
+        """Number of article graphs."""
+        return sum(1 for _ in self._s.named_graphs())
+
+    def dump(self, output, fmt: ox.RdfFormat) -> None:
+        """Serialise every article graph (``fmt`` must hold datasets: N-Quads, TriG)."""
+        self._s.dump(output, format=fmt)
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError("store opened read-only")
+
+
+def _v(term: object) -> str | None:
+    return None if term is None else term.value  # type: ignore[attr-defined]
