@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["segmenter", "word_freq", "cache_dir"]
+__all__ = ["segmenter", "word_freq", "word_tags", "cache_dir"]
 
 
 def cache_dir() -> Path:
@@ -42,3 +42,18 @@ def segmenter():
 def word_freq(word: str) -> int:
     """jieba's frequency for ``word`` (simplified), 0 if unknown."""
     return segmenter().FREQ.get(word, 0)
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """jieba's dictionary part-of-speech tags (word → ``n``, ``v``, ``nr``...), read once from its package data."""
+    import jieba
+
+    tags: dict[str, str] = {}
+    path = Path(jieba.__file__).parent / "dict.txt"
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags

@@ -1,0 +1,242 @@
+"""Stage 4, mentions: names in a sentence, each resolved to an entity key.
+
+Four sources, in order of trust: the entity table (any alias, any script); runs of capitalised Latin words
+(``Valor Equity Partners``, ``Run:ai``), looked up in the table after dropping corporate suffixes, else new
+entities typed by their suffix or context; Chinese organisation names by their suffixes (资本, 集团, 投资局)
+with a left edge from jieba's segmentation; people by the title before their name (创始人, 行政總裁, CEO).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from dealgraph.ingest.clean import fold
+from dealgraph.ingest.gazetteer import Gazetteer
+from dealgraph.ingest.model import Mention, Sentence
+from dealgraph.ingest.segment import segmenter
+
+__all__ = ["find_mentions", "new_key", "ORG_SUFFIX_EN", "PERSON_TITLES_ZH"]
+
+_CJK = "\u4e00-\u9fff"
+# a Latin name: capitalised (or digit/lower-cased brand like xAI, a16z) words, joined by spaces, &, of, and, -
+_RUN = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9]*|[a-z]+[A-Z][A-Za-z0-9]*|[a-z]\d+[a-z]*)"
+                  r"(?:[.:'’+\-][A-Za-z0-9]+)*"
+                  r"(?:(?:\s?&\s?|\s+(?:of|and|for|de|la|du|von|van|der)\s+|\s|-)"
+                  r"(?:[A-Z][A-Za-z0-9]*|\d+[A-Za-z]*|[IVX]+)(?:[.:'’+\-][A-Za-z0-9]+)*)*")
+ORG_SUFFIX_EN = {"capital", "partners", "ventures", "group", "management", "company", "corp", "corporation", "inc",
+                 "holdings", "holding", "fund", "funds", "investments", "investment", "bank", "technologies",
+                 "technology", "labs", "lab", "systems", "securities", "authority", "associates", "advisors",
+                 "equity", "global", "ai", "llc", "ltd", "limited", "plc", "sa", "ag", "nv", "gmbh", "co",
+                 "industries", "networks", "semiconductor", "computing", "robotics", "energy", "cloud", "media",
+                 "research", "foundation", "trust", "asset", "investors", "financial", "motors", "platforms"}
+_CORP_TAIL = {"corp", "corporation", "inc", "co", "ltd", "limited", "plc", "llc", "sa", "ag", "nv", "gmbh",
+              "group", "holdings", "holding", "company", "the"}
+_PRODUCT_CUE_ZH = re.compile(r"^\s*(?:系列|大模型|模型|大语言模型|语言模型|芯片|GPU|平台|处理器|加速器|系统|服务器|超级计算机|集群)")
+_PRODUCT_CUE_EN = re.compile(r"^\s*(?:model|models|chip|chips|GPUs?|platform|processor|accelerator|"
+                             r"supercomputer|cluster|chatbot|assistant)\b", re.I)
+_PERSON_CUE_EN = re.compile(r"(?:\b(?:CEO|chief|officer|founder|co-founder|chairman|chairwoman|chair|president|"
+                            r"minister|analyst|director|executive|partner|adviser|advisor|head|investor|"
+                            r"billionaire|Mr|Ms|Dr)\.?,?\s*)$", re.I)
+# words that start a capitalised run without being a name
+_NOT_NAME = {"the", "a", "an", "in", "on", "at", "as", "by", "for", "from", "with", "this", "that", "these", "those",
+             "it", "its", "they", "their", "he", "she", "his", "her", "we", "our", "but", "and", "or", "if", "when",
+             "while", "after", "before", "following", "according", "however", "meanwhile", "today", "accordingly",
+             "japanese", "chinese", "american", "french", "dutch", "german", "british", "european", "us", "u.s",
+             "saudi", "korean", "indian", "taiwanese", "israeli", "emirati", "canadian", "other", "over", "says",
+             "said", "everything", "compute", "keeping", "monday", "tuesday", "wednesday", "thursday", "friday",
+             "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+             "september", "october", "november", "december", "ceo", "cfo", "cto", "coo", "chief", "executive",
+             "officer", "founder", "co-founder", "chairman", "president", "minister", "finance", "former", "analyst",
+             "news", "reuters", "statement", "there", "here", "what", "which", "who", "why", "how", "all", "some",
+             "many", "most", "more", "few", "each", "every", "both", "one", "two", "three", "ipo", "ai", "gpu",
+             "gpus", "genai", "agi", "cpo", "ts", "gw", "mw", "kw", "tw", "q1", "q2", "q3", "q4", "h1", "h2", "fy",
+             "esg", "pc", "pcs", "api", "apis", "llm", "llms", "asic", "cpu", "cpus", "tpu", "hbm", "ev", "evs",
+             "the company", "data", "center", "centers", "series", "round", "billion", "million", "trillion",
+             "year", "week", "month", "day", "new", "s", "no", "yes", "ok", "i", "ii", "iii", "x", "ip", "it's",
+             "mr", "ms", "dr", "st", "vs", "am", "pm", "gmt", "utc", "hk", "uk", "eu", "un", "usd", "eur", "cny",
+             "hkd", "rmb", "amsterdam", "london", "paris", "beijing", "shanghai", "washington", "san", "new york",
+             "hong", "kong", "sign", "share", "read", "image", "photo", "file", "feb", "mar", "apr", "jun",
+             "jul", "aug", "sep", "sept", "oct", "nov", "dec", "europe", "asia", "america", "africa", "china",
+             "france", "japan", "india", "germany", "britain", "taiwan", "korea", "israel", "canada", "silicon",
+             "valley", "wall", "street", "first", "second", "third", "last", "next", "early", "late", "chairwoman",
+             "director", "partner", "investor", "investors", "backers", "backer", "shareholder", "stake",
+             "deal", "deals", "board", "team", "group", "company", "companies", "firm", "firms", "lab", "labs",
+             "startup", "start-up", "giant", "maker", "chipmaker", "rival", "rivals", "peers", "market", "markets"}
+_SUFFIX_ZH = re.compile(r"(?:科技有限公司|有限责任公司|股份有限公司|有限公司|投资公司|投资局|投资基金|产业基金|基金会|"
+                        r"资本|资管|集团|基金|银行|证券|创投|控股|实验室|研究院|交易所|科技|半导体|"
+                        r"通讯社|资产管理|人寿|保险)$")
+_NAME_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "eng", "j", "x", "n", "ng"}
+_STOP_ZH = set("的和与及或、在是有被将把对向由从给跟同以于为中了着过也都就还又再而但并且其该这那此些个家等其中"
+               "已正均仍亦更最很非不没未会能可要想让使令据称说表示")
+PERSON_TITLES_ZH = ("联合创始人", "创始人", "创办人", "首席执行官", "执行长", "行政总裁", "首席财务官", "首席技术官",
+                    "首席运营官", "董事长", "董事会主席", "总裁", "总经理", "合伙人", "主席", "CEO", "CFO", "CTO",
+                    "COO", "掌门人", "负责人", "分析师", "部长")
+_TITLE_ZH = re.compile(
+    rf"(?:{'|'.join(PERSON_TITLES_ZH)})(?:兼[{_CJK}A-Z]{{1,6}}?)?[\s]?"
+    rf"(?P<name>[{_CJK}]{{1,6}}·[{_CJK}]{{1,8}}|[{_CJK}]{{2,3}}?)"
+    r"(?=表示|称|说|在|对|和|与|、|，|,|。|的|于|曾|也|则|已|将|透露|指出|认为|介绍|宣布|回应|坦言|提到|聊|分享|"
+    r"给出|拿出|向|上任|接受|\s|\(|（|$)")
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
+                "卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+                "贠闫")
+
+
+def new_key(name: str) -> str:
+    """The key (IRI slug) of an entity the table lacks: stable across articles for the same folded name.
+
+    >>> new_key("Valor Equity Partners"), new_key("高瓴資本") == new_key("高瓴资本")
+    ('valor-equity-partners', True)
+    """
+    f = fold(name)
+    if re.fullmatch(r"[a-z0-9:+]+", f):
+        slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKC", name).casefold()).strip("-")
+        if len(slug) >= 2:
+            return slug
+    return "n-" + hashlib.sha1(f.encode("utf-8")).hexdigest()[:12]
+
+
+def find_mentions(sent: Sentence, gaz: Gazetteer) -> list[Mention]:
+    """Every entity mention in ``sent`` (clean-text offsets), left to right, without overlaps."""
+    text = sent.norm
+    found: list[Mention] = []
+    taken = bytearray(len(text))
+
+    def add(s: int, e: int, key: str, typ: str, how: str) -> None:
+        if any(taken[s:e]):
+            return
+        taken[s:e] = b"\x01" * (e - s)
+        found.append(Mention(sent.start + s, sent.start + e, sent.text[s:e], key, typ, how))
+
+    zh = bool(re.search(f"[{_CJK}]", text))
+    for s, e, key, typ, how in _latin_runs(text, gaz, zh):
+        add(s, e, key, typ, how)
+    i = 0
+    while i < len(text):
+        if taken[i] or (text[i].isascii() and text[i].isalnum() and i and text[i - 1].isascii()
+                        and text[i - 1].isalnum()):
+            i += 1
+            continue
+        hit = gaz.match_at(text, i)
+        if hit and not _inside_word(text, i, i + hit[1]):
+            key, n = hit
+            add(i, i + n, key, gaz.entities[key].type, "table")
+            i += n
+        else:
+            i += 1
+    if zh:
+        for s, e, name in _zh_orgs(text, taken):
+            add(s, e, gaz.lookup(name) or new_key(name), "Organization", "suffix")
+        for m in _TITLE_ZH.finditer(text):
+            s, e = m.span("name")
+            name = m["name"]
+            if "·" in name or name[0] in _SURNAMES:
+                key = gaz.lookup(name)
+                add(s, e, key or new_key(name), gaz.entities[key].type if key else "Person", "title")
+    return sorted(found, key=lambda m: m.start)
+
+
+def _inside_word(text: str, s: int, e: int) -> bool:
+    """A Latin alias must not start or end inside a Latin word (``Meta`` in ``Metaverse``)."""
+    def latin(c: str) -> bool:
+        return c.isascii() and c.isalnum()
+    return (latin(text[s]) and s > 0 and latin(text[s - 1])) or (latin(text[e - 1]) and e < len(text)
+                                                                  and latin(text[e]))
+
+
+def _latin_runs(text: str, gaz: Gazetteer, zh: bool):
+    for m in _RUN.finditer(text):
+        s, e = m.span()
+        words = text[s:e].split()
+        # drop sentence-initial and other non-name words at the front (The, According, Japanese, ...)
+        while words and words[0].casefold().rstrip(".,'’s") in _NOT_NAME:
+            s = text.index(words[0], s) + len(words[0])
+            words = words[1:]
+        while words and words[-1].casefold() in ("the", "and", "of", "for", "&"):
+            words = words[:-1]
+        if not words:
+            continue
+        s = text.index(words[0], s)
+        e = s + len(" ".join(words)) if text[s:].startswith(" ".join(words)) else _end_of(text, s, words)
+        yield from _resolve_run(text, s, e, gaz, zh)
+
+
+def _end_of(text: str, s: int, words: list[str]) -> int:
+    pos = s
+    for w in words:
+        pos = text.index(w, pos) + len(w)
+    return pos
+
+
+def _resolve_run(text: str, s: int, e: int, gaz: Gazetteer, zh: bool):
+    """A Latin run: the longest table name inside it, else a new entity when it looks like a name."""
+    run = text[s:e]
+    words = run.split()
+    # whole run, then without corporate tails ("Nvidia Corp." → Nvidia)
+    for k in range(len(words), 0, -1):
+        if k < len(words) and any(w.casefold().strip(".") not in _CORP_TAIL for w in words[k:]):
+            break
+        key = gaz.lookup(" ".join(words[:k]))
+        if key:
+            yield s, e, key, gaz.entities[key].type, "table"
+            return
+    # a table name at the start of a longer run ("OpenAI Chief Executive Officer" → OpenAI)
+    for k in range(len(words) - 1, 0, -1):
+        key = gaz.lookup(" ".join(words[:k]))
+        if key:
+            end = _end_of(text, s, words[:k])
+            yield s, end, key, gaz.entities[key].type, "table"
+            yield from _resolve_run(text, text.index(words[k], end), e, gaz, zh) if k < len(words) else ()
+            return
+    typ = _guess_type(text, s, e, words, zh)
+    if typ:
+        yield s, e, new_key(run), typ, "latin"
+
+
+def _guess_type(text: str, s: int, e: int, words: list[str], zh: bool) -> str | None:
+    low = [w.casefold().strip(".,") for w in words]
+    after, before = text[e:e + 12], text[max(0, s - 40):s]
+    if all(w in _NOT_NAME for w in low) or (len(words) == 1 and len(words[0]) < 2) \
+            or not re.search(r"[A-Za-z]{2}", " ".join(words)):
+        return None
+    if (_PRODUCT_CUE_ZH if zh else _PRODUCT_CUE_EN).match(after) or re.search(r"\d", words[-1]) and len(words) <= 3:
+        return "Product"
+    if low[-1] in ORG_SUFFIX_EN or "&" in text[s:e]:
+        return "Organization"
+    if not zh and 2 <= len(words) <= 4 and all(w[0].isupper() for w in words) and _PERSON_CUE_EN.search(before):
+        return "Person"
+    if zh:
+        return "Organization" if len(words[0]) >= 2 else None
+    if len(words) >= 2 and all(w[0].isupper() for w in words):
+        return "Organization"
+    if len(words) == 1 and re.search(r"[a-z][A-Z]|^[A-Z]{2,5}$|\d", words[0]) and low[0] not in _NOT_NAME:
+        return "Organization"          # camel-case brands (OpenAI-like), acronyms
+    return None
+
+
+def _tag(word: str) -> str:
+    """jieba's part-of-speech tag for a dictionary word (``x`` when unknown): weak evidence of a name."""
+    from dealgraph.ingest.segment import word_tags
+
+    return word_tags().get(word, "x")
+
+
+def _zh_orgs(text: str, taken: bytearray):
+    """Chinese organisation names ending in a suffix; the left edge follows jieba's words."""
+    tokens = list(segmenter().tokenize(text))
+    for idx, (word, s, e) in enumerate(tokens):
+        if not _SUFFIX_ZH.search(word) or taken[s:e].count(1) == e - s:
+            continue
+        start = s if len(word) > 2 and not _SUFFIX_ZH.fullmatch(word) else None
+        j = idx - 1
+        parts = 0
+        while j >= 0 and parts < 2:
+            w, ws, we = tokens[j]
+            if not re.fullmatch(f"[{_CJK}]+", w) or w in _STOP_ZH or any(c in _STOP_ZH for c in w[:1]) \
+                    or any(taken[ws:we]) or _tag(w) not in _NAME_TAGS:
+                break
+            start, parts, j = ws, parts + 1, j - 1
+        if start is None or e - start < 3 or e - start > 14:
+            continue
+        yield start, e, text[start:e]
