@@ -1,0 +1,263 @@
+"""The Python facade: ``KnowledgeGraph.open(path)`` (or in memory), ingest, SPARQL, entities, cycles, exports.
+
+>>> kg = KnowledgeGraph.open(None)
+>>> r = kg.ingest_text("英伟达向xAI投资20亿美元。xAI购买英伟达GPU。", published="2026-01-07")
+>>> r.status, kg.entity("輝達") == kg.entity("Nvidia")
+('added', True)
+>>> [c["entities"] for c in kg.circular_deals()]
+[['NVIDIA', 'xAI']]
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dealgraph.errors import EntityNotFound, InputError
+from dealgraph.graph.store import Store, default_store_location
+
+__all__ = ["KnowledgeGraph", "IngestResult", "EntityRef"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What ingesting one article did: ``added``, ``updated`` (new extractor) or ``unchanged``."""
+
+    name: str
+    status: str
+    graph: str
+    facts: int
+    entities: int
+    lang: str
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """An entity found by name: its IRI, preferred label, type and every name."""
+
+    iri: str
+    label: str
+    type: str
+    names: tuple[str, ...]
+
+
+class KnowledgeGraph:
+    """A dealgraph knowledge graph over the embedded store at ``path`` (``None``: in memory)."""
+
+    def __init__(self, path: str | Path | None, store: Store | None = None) -> None:
+        self.path = None if path is None else Path(path)
+        self._mem = store if path is None else None
+        self._view = None
+        self._view_gen: object = None
+
+    @classmethod
+    def open(cls, path: str | Path | None = "") -> KnowledgeGraph:
+        """Open the store at ``path`` (default ``$DEALGRAPH_STORE`` or ``./dealgraph-data``; None: in memory)."""
+        if path == "":
+            path = default_store_location()
+        return cls(path, Store.open(None) if path is None else None)
+
+    # ------------------------------------------------------------------ store access
+    def _store(self, write: bool = False) -> Store:
+        if self._mem is not None:
+            return self._mem
+        return Store.open(self.path, read_only=not write)
+
+    def _done(self, s: Store) -> None:
+        if s is not self._mem:
+            s.close()
+
+    # ------------------------------------------------------------------ ingest
+    def ingest_file(self, path: str | Path, *, published: str | date | None = None, source: str | None = None,
+                    lang: str | None = None, store: Store | None = None) -> IngestResult:
+        """Read one article file (``-`` for stdin) and store its facts."""
+        from dealgraph.ingest.read import read_path
+
+        doc = read_path(path)
+        return self._ingest(doc, str(path), published, source, lang, store)
+
+    def ingest_text(self, text: str, *, published: str | date | None = None, source: str | None = None,
+                    lang: str | None = None, title: str | None = None) -> IngestResult:
+        """Store the facts of an article given as text."""
+        from dealgraph.ingest.read import read_bytes
+
+        doc = read_bytes(text.encode("utf-8"), name=source or "<text>", suffix=".md")
+        if title:
+            doc = replace(doc, title=title)
+        return self._ingest(doc, source or "<text>", published, source, lang, None)
+
+    def _ingest(self, doc, name: str, published, source, lang, store: Store | None) -> IngestResult:
+        from dealgraph.graph.rdf import to_quads
+        from dealgraph.ingest.pipeline import extract
+        from dealgraph.ingest.read import parse_date
+
+        pub = parse_date(published) if published else None
+        if published and pub is None:
+            raise InputError(f"--published {published!r}: not a date; use YYYY-MM-DD")
+        doc = replace(doc, published=pub or doc.published, source=source or doc.source,
+                      lang=lang if lang and lang != "auto" else doc.lang)
+        ex = extract(doc)
+        graph, quads = to_quads(ex)
+        s = store or self._store(write=True)
+        try:
+            old = s.article_extractor(graph)
+            if old == ex.extractor:
+                status = "unchanged"
+            else:
+                s.put_article(graph, quads)
+                status = "updated" if old else "added"
+        finally:
+            if store is None:
+                self._done(s)
+        return IngestResult(name, status, graph, len(ex.facts), len(ex.entities), ex.lang)
+
+    def remove(self, ref: str) -> list[str]:
+        """Delete the articles named by ``ref`` (file, URL, graph IRI or hash); returns the graphs removed."""
+        s = self._store(write=True)
+        try:
+            graphs = s.find_articles(ref)
+            for g in graphs:
+                s.remove_article(g)
+            return graphs
+        finally:
+            self._done(s)
+
+    # ------------------------------------------------------------------ questions
+    def sparql(self, query: str, bindings: dict[str, Any] | None = None):
+        """Run SPARQL (SELECT/ASK/CONSTRUCT) over the union of article graphs; values go in as ``bindings``."""
+        from dealgraph.graph.queries import run_query
+
+        s = self._store()
+        try:
+            return run_query(s, query, bindings)
+        finally:
+            self._done(s)
+
+    def view(self):
+        """The networkx ``MultiDiGraph`` view, rebuilt only when the store changed."""
+        from dealgraph.graph.view import build_view
+
+        s = self._store()
+        try:
+            gen = _generation(s, self.path)
+            if self._view is None or gen != self._view_gen:
+                self._view, self._view_gen = build_view(s), gen
+            return self._view
+        finally:
+            self._done(s)
+
+    def entity(self, name: str) -> EntityRef:
+        """The entity called ``name`` in any language or script (``輝達`` and ``Nvidia`` give the same)."""
+        from dealgraph.ingest.clean import fold
+
+        want = fold(name)
+        view = self.view()
+        best = None
+        for n, d in view.nodes(data=True):
+            names = {fold(x) for x in d["names"]} | {fold(d["label"] or "")}
+            if want in names:
+                best = EntityRef(n, d["label"], d["type"], tuple(d["names"]))
+                break
+        if best is None:
+            from dealgraph.ingest.gazetteer import default_gazetteer
+
+            key = default_gazetteer().lookup(name)
+            iri = f"https://w3id.org/dealgraph/id/{key}" if key else None
+            if iri and iri in view:
+                d = view.nodes[iri]
+                best = EntityRef(iri, d["label"], d["type"], tuple(d["names"]))
+        if best is None:
+            raise EntityNotFound(f"no entity called {name!r} in the store; try another spelling or language")
+        return best
+
+    def circular_deals(self, *, max_length: int = 4, committed_only: bool = False, window_months: int | None = None,
+                       top: int | None = None, time_limit: float = 10.0) -> list[dict[str, Any]]:
+        """Circular deals as the contract's JSON objects, strongest first."""
+        from dealgraph.graph.cycles import find_cycles
+        from dealgraph.graph.view import money_flow
+
+        view = self.view()
+        res = find_cycles(money_flow(view), max_length=max_length, committed_only=committed_only,
+                          window_months=window_months, top=top, time_limit=time_limit)
+        if not res.complete:
+            log.warning("circular: %s", res.note)
+        return [_cycle_json(view, c) for c in res.cycles]
+
+    def show(self, name: str) -> dict[str, Any]:
+        """Everything known about one entity, each fact with its sources (see ``graph.show``)."""
+        from dealgraph.graph.show import entity_report
+
+        ref = self.entity(name)
+        s = self._store()
+        try:
+            return entity_report(s, self.view(), ref.iri)
+        finally:
+            self._done(s)
+
+    def export(self, fmt: str, path: str | Path | None = None) -> bytes:
+        """Serialise the graph (turtle, trig, nquads, jsonld, graphml, csv); written atomically to ``path``."""
+        from dealgraph.graph.export import export_bytes
+
+        s = self._store()
+        try:
+            data = export_bytes(s, fmt, view_fn=self.view)
+        finally:
+            self._done(s)
+        if path is not None:
+            write_atomic(Path(path), data)
+        return data
+
+    def visualize(self, path: str | Path = "exports/graph.html", *, focus: str | None = None, depth: int = 2) -> Path:
+        """Write the interactive HTML page (works offline)."""
+        from dealgraph.graph.viz import render_html
+
+        return render_html(self.view(), self.circular_deals(), path, focus=focus, depth=depth)
+
+
+def _generation(s: Store, path: Path | None) -> object:
+    if path is not None and s.path is not None:
+        try:
+            return max((p.stat().st_mtime_ns for p in Path(path).iterdir()), default=0)
+        except OSError:
+            pass
+    return (s.graph_count(), s.triple_count())
+
+
+def _cycle_json(view, c) -> dict[str, Any]:
+    label = lambda n: view.nodes[n].get("label") or n.rsplit("/", 1)[-1]  # noqa: E731
+    edges = []
+    for leg in c.legs:
+        e: dict[str, Any] = {"from": label(leg.source), "to": label(leg.target), "predicate": leg.predicate}
+        if leg.amount is not None:
+            e["amount"] = int(leg.amount) if float(leg.amount).is_integer() else leg.amount
+            e["currency"] = leg.currency
+        e |= {"status": leg.status, "date": leg.date, "sources": list(leg.sources), "evidence": list(leg.evidence)}
+        edges.append(e)
+    return {"entities": [label(n) for n in c.nodes], "edges": edges, "nodes": list(c.nodes), "score": c.score,
+            "money": c.money}
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_ = io

@@ -1,0 +1,79 @@
+"""SPARQL from users and the named-query library (``graph/queries/*.rq``), values always passed as bindings.
+
+>>> sorted(names())[:2]
+['companies-controlled-by', 'investors-of']
+"""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from typing import Any
+
+import pyoxigraph as ox
+
+from dealgraph.errors import QueryError
+
+__all__ = ["run_query", "names", "named_query", "to_term", "results_to_rows", "serialize_results"]
+
+
+def names() -> list[str]:
+    """Names of the packaged queries."""
+    folder = resources.files("dealgraph.graph").joinpath("queries")
+    return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".rq"))
+
+
+def named_query(name: str) -> str:
+    """The text of a packaged query; unknown names list the known ones."""
+    if name not in names():
+        raise QueryError(f"no query named {name!r}; known: {', '.join(names())}")
+    return resources.files("dealgraph.graph").joinpath("queries", f"{name}.rq").read_text(encoding="utf-8")
+
+
+def to_term(value: Any) -> ox.NamedNode | ox.Literal:
+    """A Python value as an RDF term for a binding: IRIs stay IRIs, everything else is a literal."""
+    if isinstance(value, ox.NamedNode | ox.Literal):
+        return value
+    s = str(value)
+    if s.startswith(("http://", "https://", "urn:")) and not any(c in s for c in ' <>"{}|\\^`'):
+        return ox.NamedNode(s)
+    return ox.Literal(s)
+
+
+def run_query(store, query: str, bindings: dict[str, Any] | None = None):
+    """Check the query (no SERVICE, no remote FROM, no update) and run it with ``bindings``."""
+    try:
+        from dealgraph.graph.guard import check_query
+    except ImportError:  # pragma: no cover
+        check_query = None
+    if check_query is not None:
+        check_query(query)
+    subs = {k: to_term(v) for k, v in (bindings or {}).items()}
+    return store.query(query, subs)
+
+
+def results_to_rows(result) -> tuple[list[str], list[list[str]]]:
+    """SELECT results as a header and rows of strings; ASK as one boolean; CONSTRUCT as s/p/o rows."""
+    if isinstance(result, ox.QueryBoolean) or isinstance(result, bool):
+        return ["result"], [[str(bool(result)).lower()]]
+    if isinstance(result, ox.QuerySolutions):
+        vars_ = [v.value for v in result.variables]
+        rows = [[("" if sol[v] is None else sol[v].value) for v in vars_] for sol in result]
+        return vars_, rows
+    rows = [[t.subject.value, t.predicate.value, t.object.value] for t in result]
+    return ["subject", "predicate", "object"], rows
+
+
+def serialize_results(result, fmt: str) -> bytes:
+    """``json`` (W3C SPARQL results JSON), ``csv``, ``tsv``, ``xml``; CONSTRUCT results as Turtle or N-Triples."""
+    out = io.BytesIO()
+    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+        f = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+             "xml": ox.QueryResultsFormat.XML}[fmt]
+        result.serialize(out, f)
+    else:
+        f = ox.RdfFormat.N_TRIPLES if fmt in ("csv", "tsv", "nt") else ox.RdfFormat.TURTLE
+        if fmt == "json":
+            f = ox.RdfFormat.JSON_LD
+        result.serialize(out, f)
+    return out.getvalue()

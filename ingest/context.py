@@ -1,0 +1,141 @@
+"""Stage 5, context: a sentence with its mentions, amounts, dates and resolved references, ready for the rules.
+
+Discourse references become mentions of what they name: 该公司 / "the company" / "It" → the organisation the
+text is about; 双方 / 两家公司 / "the two" → the last pair; 它们 / "they" → the last group; 其 → the last person or
+organisation; "we" in a quoted statement → the organisation speaking.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from dealgraph.ingest.amounts import AmountMatch, CapacityMatch, find_amounts, find_capacities
+from dealgraph.ingest.dates import DateMatch, find_dates
+from dealgraph.ingest.gazetteer import Gazetteer
+from dealgraph.ingest.model import Mention, Sentence
+
+__all__ = ["SentenceContext", "Discourse", "build_context", "NON_PARTY_TAGS"]
+
+NON_PARTY_TAGS = {"media", "research", "exchange"}
+_THE_COMPANY = re.compile(r"该公司|这家公司|該公司|這家公司|该企业|该初创公司|(?<![\w])公司(?=估值|累计|目前|将|也|的)|"
+                          r"\b(?:[Tt]he (?:company|firm|startup|start-up|group|ChatGPT maker|chipmaker|AI lab|"
+                          r"Dutch company|French startup|French company|Japanese firm|lab))\b|^It\b|(?<=[.,;] )it\b")
+_THE_TWO = re.compile(r"双方|雙方|两家公司|兩家公司|二者|两者|兩者|\b[Tt]he two(?: companies| firms| sides)?\b|"
+                      r"\b[Bb]oth companies\b")
+_THEY = re.compile(r"它们|它們|他们|他們|\b[Tt]hey\b")
+_QI = re.compile(r"其(?=创办|創辦|创立|收购|收購|旗下|合作|持股|股份)|与其|與其")
+_WE = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b|我们|我們")
+_SAYS = re.compile(r"(?:[Ss]ays|[Ss]aid|statement|表示|称|稱|宣布|透露)")
+
+
+@dataclass
+class Discourse:
+    """What the article has been about so far: its topic organisation, the last pair, group, person, speaker."""
+
+    topic: str | None = None
+    last_org: str | None = None
+    pair: tuple[str, str] | None = None
+    group: tuple[str, ...] = ()
+    person: str | None = None
+    speaker: str | None = None
+    funded: str | None = None          # company of the last funding event
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """Everything the rules read about one sentence; positions are relative to the sentence."""
+
+    sentence: Sentence
+    text: str                       # simplified text of the sentence
+    mentions: tuple[Mention, ...]   # sentence-relative offsets
+    amounts: tuple[AmountMatch, ...]
+    capacities: tuple[CapacityMatch, ...]
+    dates: tuple[DateMatch, ...]
+    published: date | None
+    tags: dict[str, tuple[str, ...]]
+
+    def orgs(self, *, parties: bool = True) -> list[Mention]:
+        """Organisation mentions (``parties``: without outlets, research firms and others cited as sources)."""
+        return [m for m in self.mentions if m.type == "Organization" and not (parties and self.is_source(m))]
+
+    def is_source(self, m: Mention) -> bool:
+        """Whether ``m`` is only cited: an outlet or research firm, or a name after 据 / according to."""
+        if NON_PARTY_TAGS & set(self.tags.get(m.key, ())):
+            return True
+        return bool(re.search(r"(?:据|根据|according to|\bper)\s*$", self.text[max(0, m.start - 14):m.start]))
+
+    def of_type(self, typ: str) -> list[Mention]:
+        return [m for m in self.mentions if m.type == typ]
+
+    def money(self) -> list[AmountMatch]:
+        """Amounts that are new figures (not conversions into another currency)."""
+        return [a for a in self.amounts if not a.conversion]
+
+
+def build_context(sent: Sentence, mentions: list[Mention], gaz: Gazetteer, disc: Discourse,
+                  published: date | None) -> SentenceContext:
+    """Sentence-relative mentions plus discourse references, then update ``disc`` with what this sentence says."""
+    rel = [Mention(m.start - sent.start, m.end - sent.start, m.surface, m.key, m.type, m.how) for m in mentions]
+    rel += _references(sent.norm, rel, disc)
+    rel.sort(key=lambda m: (m.start, m.end))
+    tags = {m.key: gaz.entities[m.key].tags if m.key in gaz.entities else () for m in rel}
+    ctx = SentenceContext(sent, sent.norm, tuple(rel), tuple(find_amounts(sent.norm)),
+                          tuple(find_capacities(sent.norm)), tuple(find_dates(sent.norm, published)), published, tags)
+    _update(disc, ctx)
+    return ctx
+
+
+def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mention]:
+    out: list[Mention] = []
+    taken = [(m.start, m.end) for m in found]
+
+    def add(m: re.Match[str], key: str | None, typ: str = "Organization") -> None:
+        if key and not any(a < m.end() and m.start() < b for a, b in taken):
+            out.append(Mention(m.start(), m.end(), m.group(), key, typ, "reference"))
+
+    for m in _THE_COMPANY.finditer(text):
+        first = [f for f in found if f.type == "Organization" and f.start < m.start()]
+        add(m, first[0].key if first else (disc.last_org or disc.topic))
+    for m in _THE_TWO.finditer(text):
+        if disc.pair:
+            add(m, disc.pair[0])
+            out.append(Mention(m.start(), m.end(), m.group(), disc.pair[1], "Organization", "reference"))
+    for m in _THEY.finditer(text):
+        for k in disc.group or (disc.pair or ()):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                out.append(Mention(m.start(), m.end(), m.group(), k, "Organization", "reference"))
+    for m in _QI.finditer(text):
+        if re.match(r"其(创办|創辦|创立|收购|收購|旗下)", m.group() + text[m.end():m.end() + 2]):
+            add(m, disc.person, "Person")
+        else:
+            prior = [f for f in found if f.end <= m.start() and f.type == "Organization"]
+            add(m, prior[-1].key if prior else disc.last_org)
+    if disc.speaker and not any(f.type == "Organization" for f in found):
+        for m in _WE.finditer(text):
+            add(m, disc.speaker)
+    return out
+
+
+def _update(disc: Discourse, ctx: SentenceContext) -> None:
+    orgs = [m for m in ctx.orgs() if m.how != "reference"]
+    orgs = [m for m in orgs if not {"investor", "sovereign", "bank"} & set(ctx.tags.get(m.key, ()))] or orgs
+    for m in orgs:
+        disc.counts[m.key] = disc.counts.get(m.key, 0) + 1
+    if disc.counts:
+        disc.topic = max(disc.counts, key=lambda k: disc.counts[k])
+    if orgs:
+        disc.last_org = orgs[0].key
+    keys = list(dict.fromkeys(m.key for m in orgs))
+    if len(keys) >= 2:
+        disc.pair = (keys[0], keys[1])
+        disc.group = tuple(keys)
+    persons = [m for m in ctx.mentions if m.type == "Person"]
+    if persons:
+        disc.person = persons[-1].key
+    says = _SAYS.search(ctx.text)
+    if says and orgs:
+        before = [m for m in orgs if m.start < says.start() + 12]
+        disc.speaker = (before or orgs)[-1].key

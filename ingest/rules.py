@@ -1,0 +1,774 @@
+"""Stage 6, facts: rules that read relations and n-ary facts out of one sentence context at a time.
+
+Each rule is a small function ``(ctx, state) -> iterable of Fact``; ``RULES`` lists them in order and the
+extractor name ``rules.v1`` goes into the provenance of every fact. Keywords cover simplified Chinese (the
+context text is simplified), and English; traditional text reaches the rules already folded to simplified.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from dealgraph.ingest.amounts import AmountMatch
+from dealgraph.ingest.context import NON_PARTY_TAGS, Discourse, SentenceContext
+from dealgraph.ingest.model import Amount, Evidence, Fact, Mention, PartialDate
+
+__all__ = ["EXTRACTOR", "RULES", "RuleState", "apply_rules"]
+
+EXTRACTOR = "rules.v1"
+
+_PLANNED = re.compile(r"计划|拟|将|预计|可能|有望|考虑|打算|意向|或将|准备|\bplans? to\b|\bplanned\b|\bwill\b|\bwould\b|"
+                      r"\bexpected to\b|\bintends? to\b|letter of intent|\bset to\b|\bcould\b|\bmay\b|\beyeing\b|"
+                      r"\bin talks\b|\bconsidering\b|\bpotential\b|\bproposed\b")
+_DONE = re.compile(r"完成|已经|已|获得|获|\braised\b|\bhas invested\b|\binvested\b|\bclosed\b|\bcompleted\b|\bacquired\b")
+_CHIP_WORDS = re.compile(r"GPU|芯片|算力|服务器|加速器|处理器|\bchips?\b|\bGPUs?\b|\bprocessors?\b|\baccelerators?\b|"
+                         r"\bsystems\b|\bservers?\b|\bsupercomputers?\b")
+
+
+@dataclass
+class RuleState:
+    """What rules carry from sentence to sentence: the article's discourse and the last round and contract."""
+
+    disc: Discourse
+    evidence: Callable[[SentenceContext], Evidence]
+    last_round: Fact | None = None
+    last_round_at: int = -10
+    last_contract: Fact | None = None
+    last_contract_at: int = -10
+    extra: list[Fact] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _status(text: str, default: str | None = None) -> str | None:
+    if _PLANNED.search(text):
+        return "planned"
+    if _DONE.search(text):
+        return "completed"
+    return default
+
+
+def _rel(kind: str, s: Mention | str, o: Mention | str, ctx: SentenceContext, st: RuleState, **kw) -> Fact | None:
+    sk = s if isinstance(s, str) else s.key
+    ok = o if isinstance(o, str) else o.key
+    if sk == ok:
+        return None
+    return Fact(kind=kind, subject=sk, object=ok, evidence=st.evidence(ctx), **kw)
+
+
+def _between(ctx: SentenceContext, a: int, b: int) -> str:
+    return ctx.text[a:b]
+
+
+def _date_near(ctx: SentenceContext, pos: int | None = None) -> PartialDate | None:
+    """The date a fact at ``pos`` happened: nearest before it, skipping dates of founding (``于2023年创立``)."""
+    dates = [d for d in ctx.dates if not re.match(r"\s*(?:创立|创办|成立|founded|\bwhen\b)", ctx.text[d.end:d.end + 8])]
+    if not dates:
+        return None
+    if pos is None:
+        return dates[0].date
+    before = [d for d in dates if d.start <= pos]
+    return (before[-1] if before else dates[0]).date
+
+
+def _pub(ctx: SentenceContext) -> PartialDate | None:
+    p = ctx.published
+    return PartialDate(p.year, p.month, p.day) if p else None
+
+
+def _first_after(items: Iterable[AmountMatch], pos: int) -> AmountMatch | None:
+    return next((a for a in items if a.start >= pos), None)
+
+
+def _reporter(ctx: SentenceContext) -> str | None:
+    for m in ctx.mentions:
+        if NON_PARTY_TAGS & set(ctx.tags.get(m.key, ())) or m.key in ("ubs", "goldman-sachs", "morgan-stanley"):
+            around = ctx.text[max(0, m.start - 3):m.end + 8]
+            if re.search(r"据|據|根据|称|稱|报道|報導|测算|估计|显示|report|according|told|said|says|estimate", around,
+                         re.I):
+                return m.key
+    return None
+
+
+def _clause_bounds(ctx: SentenceContext, pos: int) -> tuple[int, int]:
+    starts = [m.end() for m in re.finditer(r"[,，;；:：]", ctx.text[:pos])]
+    end = re.search(r"[,，;；]", ctx.text[pos:])
+    return (starts[-1] if starts else 0), (pos + end.start() if end else len(ctx.text))
+
+
+def _subject(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | str | None:
+    """The organisation a figure at ``pos`` is about: nearest before it in its clause, else the sentence's first."""
+    a, _ = _clause_bounds(ctx, pos)
+    orgs = ctx.orgs()
+    inside = [m for m in orgs if a <= m.start < pos]
+    if inside:
+        return inside[-1]
+    before = [m for m in orgs if m.start < pos]
+    if before:
+        return before[0]
+    return st.disc.topic
+
+
+# ----------------------------------------------------------------------------- funding rounds
+
+_ROUND = re.compile(r"(?P<zh>(?:Pre-?)?[A-H]\+{0,2}|天使|种子|战略)\s*轮|\b(?:Series|series)\s+(?P<en>[A-H]\+?)\b|"
+                    r"\b(?P<seed>seed|pre-seed|angel) round\b")
+_RAISE = re.compile(r"融资|募资|募集|筹集|筹资|\braised?\b|\braising\b|\bfunding round\b|\bnew funding\b|"
+                    r"\bround of funding\b|\binvestment round\b|\bfundraise\b|\bfunding\b")
+_INVESTORS_WORD = re.compile(r"投资者|投资方|投资人|参投|跟投|参与本轮|参与了本轮|\binvestors\b|\bbackers\b|\bparticipated\b|"
+                             r"\bparticipation\b|\bjoined by\b")
+_LEAD = re.compile(r"领投|牵头|\bled by\b|\bleads?\b|\bled\b|\bco-led\b|\bleading\b")
+_STRATEGIC = re.compile(r"战略投资|\bstrategic\b")
+_VALUATION_WORD = re.compile(r"估值|valuation|valued at|post-money|投后")
+
+
+def _round_name(text: str) -> str | None:
+    m = _ROUND.search(text)
+    if not m:
+        return None
+    if m["zh"]:
+        z = m["zh"]
+        return {"天使": "Angel", "种子": "Seed", "战略": "Strategic"}.get(z, f"Series {z}".replace("Series Pre", "Pre-"))
+    if m["en"]:
+        return f"Series {m['en']}"
+    return m["seed"].capitalize()
+
+
+def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """A company raising money: ``xAI完成E轮融资，共筹集200亿美元``; ``Mistral raised 1.7 billion euros``."""
+    kw = _RAISE.search(ctx.text)
+    money = ctx.money()
+    if not kw or not money or re.search(r"债务融资|债券|贷款|\bdebt\b|\bloan\b|\bbonds?\b|IPO|上市", ctx.text):
+        return
+    money = [a for a in money if not re.match(r"\s*(?:的)?(?:融资目标|目标|target)", ctx.text[a.end:a.end + 8])]
+    if not money:
+        return
+    amount = _first_after(money, kw.start()) or money[0]
+    if _VALUATION_WORD.search(ctx.text[max(0, amount.start - 6):amount.start]) and len(money) == 1:
+        return
+    company = _round_company(ctx, kw.start(), st)
+    if company is None:
+        return
+    ckey = company if isinstance(company, str) else company.key
+    roles: list[tuple[str, str]] = [("company", ckey)]
+    for m in _lead_investors(ctx, ckey):
+        roles.append(("leadInvestor", m.key))
+    values = [("roundName", n)] if (n := _round_name(ctx.text)) else []
+    val = next((a for a in money if a is not amount and _VALUATION_WORD.search(ctx.text[a.end:a.end + 16] +
+                                                                                ctx.text[max(0, a.start - 8):a.start])),
+               None)
+    if val:
+        values.append(("valuation", str(val.amount.value)))
+        yield Fact("Valuation", st.evidence(ctx), roles=(("company", ckey),), amount=val.amount,
+                   date=_date_near(ctx) or _pub(ctx), values=(("basis", "post-money"),))
+    fact = Fact("FundingRound", st.evidence(ctx), roles=tuple(roles), values=tuple(values), amount=amount.amount,
+                date=_date_near(ctx, kw.start()) or _pub(ctx), status=_status(ctx.text, "announced"),
+                reported_by=_reporter(ctx))
+    st.last_round, st.last_round_at = fact, ctx.sentence.index
+    st.disc.funded = ckey
+    yield fact
+    for r, k in roles[1:]:
+        if (f := _rel("investedIn", k, ckey, ctx, st, status=fact.status)) is not None:
+            yield f
+
+
+def _round_company(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | str | None:
+    orgs = ctx.orgs()
+    lead = _LEAD.search(ctx.text)
+    # "SoftBank is set to lead investment of $40 billion in OpenAI": the company follows "in"
+    m_in = re.search(r"\b(?:in|into)\s+(?:[\w-]+\s+){0,6}?$", "")
+    for m in orgs:
+        if lead and m.start > lead.end() and re.search(r"\b(?:in|into)\b[^.]{0,80}$", ctx.text[:m.start]):
+            return m
+    del m_in
+    before = [m for m in orgs if m.start < pos and not _LEAD.search(ctx.text[m.end:m.end + 6])]
+    if before:
+        return before[-1] if re.search(r"\braised?\b|融资|筹集|募集", ctx.text[before[-1].end:pos + 8]) else before[0]
+    after = [m for m in orgs if m.start >= pos]
+    return after[0] if after else st.disc.topic
+
+
+def _lead_investors(ctx: SentenceContext, company: str) -> list[Mention]:
+    out = []
+    for m in ctx.orgs():
+        if m.key == company:
+            continue
+        after, before = ctx.text[m.end:m.end + 12], ctx.text[max(0, m.start - 10):m.start]
+        if re.match(r"\s*(?:领投|牵头|is set to lead|led|leads|will lead|co-led)", after) or \
+                re.search(r"(?:由|led by|co-led by)\s*$", before):
+            out.append(m)
+    return out
+
+
+def rule_round_investors(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """Investors listed after a round: ``参与本轮的投资者有A、B和C``; ``A和B是本轮的战略投资者``."""
+    rnd = st.last_round
+    if rnd is None or ctx.sentence.index - st.last_round_at > 4 or ctx.sentence.index == st.last_round_at:
+        return
+    if not (_INVESTORS_WORD.search(ctx.text) or re.search(r"本轮|本輪|this round|the round", ctx.text)):
+        return
+    company = rnd.role("company")[0]
+    strategic = bool(_STRATEGIC.search(ctx.text))
+    found = [m for m in ctx.orgs() if m.key != company and m.how != "reference"]
+    if not found:
+        return
+    roles = list(rnd.roles)
+    for m in found:
+        role = "strategicInvestor" if strategic else ("leadInvestor" if _LEAD.search(
+            ctx.text[m.end:m.end + 8]) else "investor")
+        if (role, m.key) not in roles:
+            roles.append((role, m.key))
+        if (f := _rel("investedIn", m, company, ctx, st, status=rnd.status)) is not None:
+            yield f
+    st.extra.append(rnd)
+    new = Fact(rnd.kind, rnd.evidence, roles=tuple(roles), values=rnd.values, amount=rnd.amount, date=rnd.date,
+               status=rnd.status, reported_by=rnd.reported_by)
+    st.last_round = new
+    yield new
+
+
+# ----------------------------------------------------------------------------- investments
+
+_INVEST_ZH = re.compile(r"(?:向|对)(?P<obj>[^，,。]{0,20}?)(?:进行)?(?:投资|注资)|(?:投资|入股|注资|增持|参股|领投|押注)了?")
+_INVEST_EN = re.compile(r"\b(?:invest(?:s|ed|ing)?|investment|stake|backs|backed|backing|shareholder|"
+                        r"biggest investor|main investor|largest investor|injected)\b")
+
+
+def rule_invested_in(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``A向B投资``, ``A入股B``, ``A will invest $N in B``, ``investments from A, B and C``."""
+    orgs = [m for m in ctx.orgs()]
+    text = ctx.text
+    status = _status(text)
+    for kw in list(_INVEST_ZH.finditer(text)) + list(_INVEST_EN.finditer(text)):
+        if re.search(r"投资者|投资人|投资方|investors?\b|投资局|投资公司|investment (?:company|firm|bank)",
+                     text[kw.start():kw.end() + 4]):
+            continue
+        before = [m for m in orgs if m.end <= kw.start()]
+        after = [m for m in orgs if m.start >= kw.end()]
+        if kw.re is _INVEST_ZH and kw["obj"] is not None:
+            obj = [m for m in orgs if kw.start("obj") <= m.start < kw.end("obj")]
+            if before and obj:
+                yield from _invest(before[-1], obj[-1], ctx, st, kw.end(), status)
+            continue
+        if kw.re is _INVEST_EN and re.search(r"investments? from|backed by|invested by|\bfrom\b", text[kw.start():
+                                                                                                    kw.end() + 6]):
+            target = before[-1] if before else st.disc.topic
+            for m in after:
+                if target is not None:
+                    yield from _invest(m, target, ctx, st, kw.end(), status)
+            continue
+        if before and after:
+            subj = _investor_subject(before, text, kw.start())
+            obj = _invest_object(after, text, kw.end())
+            if subj and obj:
+                yield from _invest(subj, obj, ctx, st, kw.end(), status)
+
+
+def _investor_subject(before: list[Mention], text: str, pos: int) -> Mention | None:
+    for m in reversed(before):
+        gap = text[m.end:pos]
+        if len(gap) <= 40 and not re.search(r"[。；;]", gap):
+            return m
+    return None
+
+
+def _invest_object(after: list[Mention], text: str, pos: int) -> Mention | None:
+    for m in after:
+        gap = text[pos:m.start]
+        if len(gap) <= 60 and (re.search(r"\b(?:in|into)\b", gap) or len(gap) <= 4 or
+                               re.search(r"(?:入股|投资|注资)\s*$", text[:m.start])):
+            return m
+    return None
+
+
+def _invest(s: Mention | str, o: Mention | str, ctx: SentenceContext, st: RuleState, pos: int,
+            status: str | None) -> Iterator[Fact]:
+    money = [a for a in ctx.money() if a.start >= pos - 30]
+    amount = money[0].amount if money else None
+    f = _rel("investedIn", s, o, ctx, st, status=status, amount=amount, date=_date_near(ctx))
+    if f is not None:
+        yield f
+
+
+def rule_investor_roles(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """Investor roles of the company the article is about: ``高瓴是第一轮领投方``, ``阿里投了最多的钱``, ``Other backers are A, B``."""
+    company = st.disc.funded or None
+    text = ctx.text
+    m = re.search(r"领投方|投资人|投资方|股东|投了|参与了最多|跟投|\b(?:other )?backers (?:are|include)\b|"
+                  r"\binvestors (?:are|include)\b", text)
+    if not m or company is None:
+        return
+    named = [o for o in ctx.orgs() if o.key == company]
+    others = [o for o in ctx.orgs() if o.key != company and o.how != "reference"]
+    if named and not re.search(r"是", text):
+        return
+    for o in others:
+        if o.start < m.start() and len(others) > 2:
+            continue
+        yield from (f for f in [_rel("investedIn", o, company, ctx, st, status="completed")] if f)
+        if re.search(r"领投|\blead\b", text) and re.search(r"第一轮|首轮|天使轮|first round", text):
+            yield Fact("FundingRound", st.evidence(ctx), roles=(("company", company), ("leadInvestor", o.key)),
+                       values=(("roundName", "first round"),), status="completed")
+
+
+# ----------------------------------------------------------------------------- valuations and metrics
+
+_VAL = re.compile(r"估值|市场估值|\bvaluation\b|\bvalued at\b|\bworth\b")
+_METRICS: list[tuple[str, re.Pattern[str]]] = [
+    ("annualizedRevenue", re.compile(r"年化营收|年化收入|年化经常性收入|annuali[sz]ed revenue|annual recurring revenue|"
+                                     r"\bARR\b|revenue run[- ]rate|年化")),
+    ("totalFunding", re.compile(r"累计融资|累计融资额|总融资|融资总额|共投资|累计获得|total funding|raised a total|"
+                                r"in total funding|raised more than .* to date")),
+    ("contractBacklog", re.compile(r"未来合同总额|未履约|剩余履约义务|合同总额|backlog|remaining performance obligations|"
+                                   r"\bRPO\b")),
+    ("marketCap", re.compile(r"市值|market cap(?:itali[sz]ation)?|market value")),
+    ("capex", re.compile(r"资本支出|资本开支|capex|capital expenditure|capital spending")),
+    ("loss", re.compile(r"亏损|净亏|\bnet loss\b|\blost\b|\bloss of\b")),
+    ("ipoProceeds", re.compile(r"IPO.{0,6}(?:筹集|募资|募集)|(?:筹集|募资|募集).{0,6}IPO|通过IPO|IPO (?:to )?raise")),
+    ("netWorth", re.compile(r"个人财富|身家|资产总额|净资产|\bnet worth\b|\bfortune\b")),
+    ("plannedInvestment", re.compile(r"规划了|计划投资|拟投资|投资计划|\bplans to (?:invest|spend)\b|"
+                                     r"\bplanned investment\b|\bpledged\b|\bcommitted to (?:invest|spend)\b")),
+    ("revenue", re.compile(r"营收|营业收入|收入|\brevenue\b|\bsales\b")),
+]
+
+
+def rule_valuation(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``Anthropic估值约3500亿美元``, ``估值约1600亿美元的Databricks``, ``a valuation of around $500 billion``."""
+    money = ctx.money()
+    for kw in _VAL.finditer(ctx.text):
+        amount = _first_after(money, kw.end())
+        if amount is None or amount.start - kw.end() > 30:
+            amount = next((a for a in reversed(money) if a.end <= kw.start() and kw.start() - a.end <= 14), None)
+        if amount is None or re.search(r"融资目标|目标|target", ctx.text[max(0, amount.start - 12):amount.start]):
+            continue
+        company = _valued(ctx, kw, amount, st)
+        if company is None:
+            continue
+        ckey = company if isinstance(company, str) else company.key
+        yield Fact("Valuation", st.evidence(ctx), roles=(("company", ckey),), amount=amount.amount,
+                   date=_date_near(ctx, kw.start()) or _pub(ctx), reported_by=_reporter(ctx),
+                   status="planned" if _PLANNED.search(ctx.text[max(0, kw.start() - 20):kw.start()]) else None)
+    yield from _valued_companies(ctx, st)
+
+
+def _valued(ctx: SentenceContext, kw: re.Match[str], amount: AmountMatch, st: RuleState) -> Mention | str | None:
+    after = ctx.text[amount.end:amount.end + 12]
+    m = re.match(r"\s*的\s*(?:[\u4e00-\u9fff]{0,6})", after)
+    if m:
+        nxt = [o for o in ctx.orgs() if amount.end <= o.start <= amount.end + m.end() + 1]
+        if nxt:
+            return nxt[0]
+    gives = re.search(r"\bgives?\s*$", ctx.text[:kw.start()])
+    if gives:
+        after_g = [o for o in ctx.orgs() if o.start >= gives.end()]
+        if after_g:
+            return after_g[0]
+    return _subject(ctx, kw.start(), st)
+
+
+def _valued_companies(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``高达1.5万亿美元的SpaceX`` among valuations: an amount right before ``的`` + company."""
+    if not _VAL.search(ctx.text):
+        return
+    for a in ctx.money():
+        m = re.match(r"\s*的\s*", ctx.text[a.end:])
+        if not m or _VAL.search(ctx.text[max(0, a.start - 8):a.start]):
+            continue
+        nxt = [o for o in ctx.orgs() if o.start == a.end + m.end()]
+        if nxt:
+            yield Fact("Valuation", st.evidence(ctx), roles=(("company", nxt[0].key),), amount=a.amount,
+                       date=_pub(ctx), reported_by=_reporter(ctx))
+
+
+def rule_metric(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """Revenue, funding totals, market cap, backlog, capex, losses, IPO proceeds, net worth, planned investment."""
+    money = ctx.money()
+    if not money:
+        return
+    used: set[int] = set()
+    for name, pat in _METRICS:
+        for kw in pat.finditer(ctx.text):
+            if any(kw.start() <= u < kw.end() for u in used):
+                continue
+            amount = _metric_amount(ctx, money, kw)
+            if amount is None or id(amount) in used:
+                continue
+            company = _metric_company(ctx, name, kw.start(), st)
+            if company is None:
+                continue
+            used.update(range(kw.start(), kw.end()))
+            used.add(id(amount))
+            ckey = company if isinstance(company, str) else company.key
+            yield Fact("FinancialMetric", st.evidence(ctx), roles=(("company", ckey),), amount=amount.amount,
+                       values=(("metric", name),), date=_date_near(ctx, kw.start()) or _pub(ctx),
+                       reported_by=_reporter(ctx))
+
+
+def _metric_amount(ctx: SentenceContext, money: list[AmountMatch], kw: re.Match[str]) -> AmountMatch | None:
+    after = [a for a in money if a.start >= kw.end() and a.start - kw.end() <= 30]
+    if after:
+        reach = [a for a in after if re.search(r"达|至|为|到|\bto\b|\bat\b|\breached\b", ctx.text[kw.end():a.start])]
+        if len(after) > 1 and reach:
+            return reach[-1] if re.search(r"达|至|reached", ctx.text[kw.end():reach[-1].start]) else reach[0]
+        return after[0]
+    before = [a for a in money if a.end <= kw.start() and kw.start() - a.end <= 12]
+    return before[-1] if before else None
+
+
+def _metric_company(ctx: SentenceContext, name: str, pos: int, st: RuleState) -> Mention | str | None:
+    if name == "netWorth":
+        people = [m for m in ctx.mentions if m.type == "Person" and m.start < pos]
+        return people[-1] if people else None
+    if name == "plannedInvestment":
+        proj = [m for m in ctx.mentions if m.type == "Project" and m.start < pos]
+        if proj:
+            return proj[-1]
+    if name == "totalFunding":
+        after = [m for m in ctx.orgs() if m.start > pos and m.start - pos <= 4]
+        if after:
+            return after[0]
+    return _subject(ctx, pos, st)
+
+
+# ----------------------------------------------------------------------------- purchases and contracts
+
+_BUY = re.compile(r"采购|购买|买入|订购|租用|算力合同|云计算合同|云服务合同|合同|协议|订单|拥有|部署|配备|使用|"
+                  r"\bbuy(?:s|ing)?\b|\bbought\b|\bpurchase[sd]?\b|\bordered\b|\bcontract\b|\bdeal\b|\bagreement\b|"
+                  r"\busing\b|\buse\b|\bowns?\b|\brent(?:s|ing)?\b|\bcustomer\b|\bclient\b|\bcommitment\b")
+_SUPPLY_ZH = re.compile(r"为(?P<cust>[^，,。]{1,20}?)(?:建设|部署|提供|供应|打造)")
+
+
+def _pure_investor(ctx: SentenceContext, key: str) -> bool:
+    tags = set(ctx.tags.get(key, ()))
+    return bool(tags & {"investor", "sovereign", "bank"}) and not tags & {"chip", "cloud", "lab", "bigtech",
+                                                                           "hardware"}
+
+
+def _seller_score(ctx: SentenceContext, m: Mention) -> int:
+    tags = set(ctx.tags.get(m.key, ()))
+    return 2 * bool(tags & {"chip", "cloud", "hardware"}) - bool(tags & {"lab", "investor"})
+
+
+def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """Who pays whom for compute: ``OpenAI与甲骨文签署算力采购合同``, ``为OpenAI部署……配备英伟达芯片``,
+    ``拥有一百万枚英伟达H100 GPU``, ``using Nvidia's chips``, ``OpenAI as a major customer``."""
+    text = ctx.text
+    kw = _BUY.search(text)
+    if not kw:
+        return
+    orgs = [m for m in ctx.orgs() if not _pure_investor(ctx, m.key)]
+    keys = list(dict.fromkeys(m.key for m in orgs))
+    if len(keys) < 2 and not _SUPPLY_ZH.search(text):
+        return
+    compute = bool(_CHIP_WORDS.search(text) or re.search(r"云|数据中心|compute|cloud|data cent", text))
+    buyer = seller = None
+    sup = _SUPPLY_ZH.search(text)
+    if sup:
+        cust = [m for m in orgs if sup.start("cust") <= m.start < sup.end("cust")]
+        prov = [m for m in orgs if m.end <= sup.start()]
+        if cust and prov:
+            buyer, seller = cust[0], prov[-1]
+    cm = re.search(r"\bas an? (?:major |key |big |large |anchor )?(?:customer|client)\b|"
+                   r"(?:最大|重要|主要)?(?:客户)", text)
+    if buyer is None and cm:
+        cands = [m for m in orgs if m.start < cm.start()]
+        subj = [m for m in orgs if _seller_score(ctx, m) > 0]
+        if cands and subj and cands[-1].key != subj[0].key:
+            buyer, seller = cands[-1], subj[0]
+    if buyer is None and compute:
+        ranked = sorted(orgs, key=lambda m: -_seller_score(ctx, m))
+        if ranked and _seller_score(ctx, ranked[0]) > 0:
+            seller = ranked[0]
+            others = [m for m in orgs if m.key != seller.key]
+            if others:
+                buyer = others[0]
+    if buyer is None or seller is None or buyer.key == seller.key:
+        return
+    if re.search(r"投资|入股|\binvest", text) and not re.search(r"采购|购买|合同|purchase|contract|buy|chips|芯片|GPU",
+                                                                text):
+        return
+    yield from (f for f in [_rel("buysFrom", buyer, seller, ctx, st, status=_status(text))] if f)
+    money = ctx.money()
+    caps = ctx.capacities
+    if money or caps or re.search(r"合同|协议|contract|agreement|deal|意向书|letter of intent", text):
+        subject = "GPUs" if re.search(r"GPU|芯片|chip", text) else ("cloud compute" if re.search(
+            r"算力|云|compute|cloud", text) else None)
+        values = [("capacity", caps[0].text)] if caps else []
+        if subject:
+            values.append(("subject", subject))
+        amount = next((a for a in money if not re.search(r"每年|平均|per year|a year", text[a.start - 8:a.start])),
+                      None)
+        fact = Fact("Contract", st.evidence(ctx), roles=(("buyer", buyer.key), ("seller", seller.key)),
+                    amount=amount.amount if amount else None, values=tuple(values), date=_date_near(ctx),
+                    status=_status(text), reported_by=_reporter(ctx))
+        st.last_contract, st.last_contract_at = fact, ctx.sentence.index
+        yield fact
+
+
+def rule_contract_capacity(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``这笔合同……需要至少4.5吉瓦(GW)的电力``: capacity for the contract just named."""
+    c = st.last_contract
+    if c is None or ctx.sentence.index - st.last_contract_at != 1 or not ctx.capacities or c.value("capacity"):
+        return
+    if not re.search(r"这笔|该合同|合同|协议|the deal|the contract|the agreement", ctx.text):
+        return
+    st.extra.append(c)
+    new = Fact(c.kind, c.evidence, roles=c.roles, values=c.values + (("capacity", ctx.capacities[0].text),),
+               amount=c.amount, date=c.date, status=c.status, reported_by=c.reported_by)
+    st.last_contract = new
+    yield new
+
+
+# ----------------------------------------------------------------------------- partners, control, people, products
+
+_PARTNER = re.compile(r"合作伙伴|合作|联合开发|共同开发|共建|携手|联手|结盟|战略协议|\bpartner(?:s|ed|ing|ship)?\b|"
+                      r"\bjointly\b|\bcollaborat\w+|\bteam(?:s|ed)? up\b|\bstrategic deal\b|\balliance\b")
+
+
+def rule_partner(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``A与B合作``, ``A和B是C的合作伙伴``, ``双方共建``, ``A will partner with B``."""
+    kw = _PARTNER.search(ctx.text)
+    if not kw:
+        return
+    orgs = [m for m in ctx.orgs() if not _pure_investor(ctx, m.key) or m.how == "reference"]
+    if re.search(r"重要合作伙伴|合作伙伴等|其他合作伙伴", ctx.text) and _INVESTORS_WORD.search(ctx.text):
+        return
+    of = re.search(r"是(?P<o>.{1,12}?)的(?:[\u4e00-\u9fff]{0,4})?合作伙伴|(?:partner|partners) (?:of|to) ", ctx.text)
+    if of:
+        target = [m for m in orgs if m.start >= of.start() and m.end <= of.end() + 12]
+        if target:
+            for m in orgs:
+                if m.start < of.start() and m.key != target[0].key:
+                    yield from (f for f in [_rel("partnerOf", m, target[0], ctx, st)] if f)
+            return
+    keys = list(dict.fromkeys(m.key for m in orgs))
+    near = [k for k in keys]
+    if len(near) < 2:
+        subj = st.disc.last_org
+        if near and subj and subj != near[0] and re.search(r"与其|與其|with it|with its", ctx.text):
+            yield from (f for f in [_rel("partnerOf", subj, near[0], ctx, st)] if f)
+        elif near and re.search(r"\bwith\b", ctx.text[kw.start():]) and st.disc.topic:
+            first = [m for m in orgs if m.start > kw.start()]
+            if first and first[0].key != st.disc.topic:
+                yield from (f for f in [_rel("partnerOf", st.disc.topic, first[0], ctx, st)] if f)
+        return
+    for a, b in zip(near, near[1:], strict=False):
+        yield from (f for f in [_rel("partnerOf", a, b, ctx, st)] if f)
+    if len(near) == 3 and re.search(r"和|与|、|\band\b", ctx.text):
+        yield from (f for f in [_rel("partnerOf", near[0], near[2], ctx, st)] if f)
+
+
+_CONTROL = re.compile(r"旗下|控股|控制|母公司|子公司|国有|国资|\bowned by\b|\bsubsidiary\b|\bparent\b|\bunit of\b|"
+                      r"[\w-]+-owned\b|\bcontrols?\b|\bcontrolled by\b")
+_FOUND = re.compile(r"创立|创办|创建|成立|创始人|创办人|联合创始人|\bfounded\b|\bfounder\b|\bco-founder\b|\bco-founded\b")
+_ACQ = re.compile(r"收购|并购|买下|\bacquired\b|\bacquisition of\b|\bbought\b|\btakeover of\b|\bacquires\b")
+
+
+def rule_control(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``A旗下的B``, ``Alphabet's Google``, ``其创办或收购的A、B和C``, ``B, owned by A``."""
+    text = ctx.text
+    owners = [m for m in ctx.mentions if m.type in ("Person", "Organization")]
+    for kw in _CONTROL.finditer(text):
+        before = [m for m in owners if m.end <= kw.start() and kw.start() - m.end <= 4]
+        after = [m for m in ctx.orgs() if m.start >= kw.end() and m.start - kw.end() <= 16]
+        if kw.group() in ("旗下",) and before and after:
+            yield from (f for f in [_rel("controls", before[-1], after[0], ctx, st)] if f)
+        elif re.match(r"owned by|controlled by|subsidiary|unit of", kw.group()) and after:
+            subs = [m for m in ctx.orgs() if m.end <= kw.start()]
+            if subs:
+                yield from (f for f in [_rel("controls", after[0], subs[-1], ctx, st)] if f)
+    for m in re.finditer(r"(?P<o>[\w.-]+)'s (?P<s>[\w.-]+)", ctx.sentence.text):
+        a = [x for x in ctx.orgs() if x.start == m.start("o")]
+        b = [x for x in ctx.orgs() if x.start == m.start("s")]
+        if a and b and "bigtech" in ctx.tags.get(a[0].key, ()) and "Alphabet" in m["o"]:
+            yield from (f for f in [_rel("controls", a[0], b[0], ctx, st)] if f)
+    # "(其)创办或收购的A、B和C" / "马斯克收购的X": a person's companies
+    for kw in re.finditer(r"(?:创办|创立)或收购的|收购的|创办的|创立的", text):
+        who = [m for m in ctx.mentions if m.type in ("Person", "Organization") and m.end <= kw.start()
+               and kw.start() - m.end <= 12]
+        if not who:
+            continue
+        listed = _listed_after(ctx, kw.end())
+        for o in listed:
+            if "收购" in kw.group() and "或" not in kw.group():
+                yield from (f for f in [_rel("acquired", who[-1], o, ctx, st)] if f)
+            if who[-1].type == "Person" or "收购" in kw.group():
+                yield from (f for f in [_rel("controls", who[-1], o, ctx, st)] if f)
+            if "或" not in kw.group() and ("创" in kw.group()):
+                yield from (f for f in [_rel("founded", who[-1], o, ctx, st)] if f)
+
+
+def _listed_after(ctx: SentenceContext, pos: int) -> list[Mention]:
+    """Organisations listed right after ``pos``: ``的xAI、特斯拉、SpaceX和X等公司`` (a short descriptor allowed)."""
+    out: list[Mention] = []
+    cur = pos
+    for m in ctx.orgs():
+        if m.start < pos:
+            continue
+        gap = ctx.text[cur:m.start]
+        if (not out and len(gap) <= 8 and not re.search(r"[，,。]", gap)) or (out and re.fullmatch(
+                r"\s*(?:、|和|与|及|以及|,|，|and)\s*", gap)):
+            out.append(m)
+            cur = m.end
+        elif out:
+            break
+    return out
+
+
+def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``马斯克于2023年创立的xAI``, ``甲骨文创始人Larry Ellison``, ``founded by A``, ``A acquired B``."""
+    text = ctx.text
+    people = [m for m in ctx.mentions if m.type == "Person"]
+    orgs = ctx.orgs()
+    for kw in _FOUND.finditer(text):
+        if re.search(r"创始人|创办人|founder|co-founder", kw.group()):
+            person = next((p for p in people if 0 <= p.start - kw.end() <= 8), None) or \
+                next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 3), None)
+            org = next((o for o in reversed(orgs) if 0 <= kw.start() - o.end <= 4), None) or \
+                next((o for o in orgs if re.match(r"\s*(?:of|at)\s*$", text[kw.end():o.start])), None)
+            if person and org:
+                yield from (f for f in [_rel("founded", person, org, ctx, st)] if f)
+                if re.search(r"兼\S{0,4}(?:董事长|CEO|首席执行官|总裁)|and (?:CEO|chief executive|chairman)", text):
+                    yield from (f for f in [_rel("executiveOf", person, org, ctx, st)] if f)
+            continue
+        if kw.group() in ("founded", "co-founded"):
+            by = re.match(r"\s+(?:in \d{4} )?by\s+", text[kw.end():])
+            if by:
+                who = next((m for m in ctx.mentions if m.type in ("Person", "Organization")
+                            and m.start == kw.end() + by.end()), None)
+                org = next((o for o in reversed(orgs) if o.end <= kw.start()), None)
+                if who and org:
+                    yield from (f for f in [_rel("founded", who, org, ctx, st)] if f)
+                continue
+        who = next((m for m in reversed(ctx.mentions) if m.type in ("Person",) and 0 <= kw.start() - m.end <= 10),
+                   None)
+        org = next((o for o in orgs if 0 <= o.start - kw.end() <= 10), None)
+        if who and org and re.search(r"的|\bin\b|\s", text[kw.end():org.start] or "的"):
+            yield from (f for f in [_rel("founded", who, org, ctx, st)] if f)
+            if who.type == "Person":
+                yield from (f for f in [_rel("controls", who, org, ctx, st)] if f)
+    for kw in _ACQ.finditer(text):
+        if re.search(r"创办|创立", text[max(0, kw.start() - 4):kw.start()]):
+            continue
+        who = next((m for m in reversed(ctx.mentions) if m.type in ("Person", "Organization")
+                    and 0 <= kw.start() - m.end <= 10), None)
+        obj = [o for o in orgs if 0 <= o.start - kw.end() <= 14]
+        if who and obj:
+            yield from (f for f in [_rel("acquired", who, obj[0], ctx, st, status=_status(text, "completed"))] if f)
+            if who.type == "Person":
+                yield from (f for f in [_rel("controls", who, obj[0], ctx, st)] if f)
+
+
+_TITLE = re.compile(r"联合创始人|创始人|首席执行官|执行长|行政总裁|首席财务官|首席技术官|首席运营官|董事长|董事会主席|总裁|"
+                    r"总经理|合伙人|主席|董事|\bCEO\b|\bCFO\b|\bCTO\b|\bCOO\b|\b[Cc]hief [Ee]xecutive(?: [Oo]fficer)?\b|"
+                    r"\b[Cc]hief [A-Za-z]+ [Oo]fficer\b|\b(?:finance|technology|operating) chief\b|\b[Cc]hairman\b|"
+                    r"\b[Cc]hairwoman\b|\b[Pp]resident\b|\b[Mm]anaging [Pp]artner\b|\b[Gg]eneral [Pp]artner\b|"
+                    r"\b[Pp]artner\b|\b[Hh]ead\b|\bboss\b|\bled by\b|\bhelm\b")
+
+
+def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``英伟达行政总裁黄仁勋``, ``OpenAI Chief Executive Officer Sam Altman``, ``Sam Altman, CEO of OpenAI``."""
+    people = [m for m in ctx.mentions if m.type == "Person"]
+    if not people:
+        return
+    orgs = ctx.orgs()
+    text = ctx.text
+    for kw in _TITLE.finditer(text):
+        if re.search(r"analyst|分析师|minister|部长", text[max(0, kw.start() - 12):kw.end()], re.I):
+            continue
+        person = next((p for p in people if 0 <= p.start - kw.end() <= 12 and not re.search(r"[,，.;]", text[
+            kw.end():p.start])), None)
+        if person is None:
+            person = next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 3), None)
+        if person is None:
+            continue
+        org = next((o for o in reversed(orgs) if 0 <= kw.start() - o.end <= 14
+                    and not re.search(r"[,，。;]|\bsaid\b", text[o.end:kw.start()])), None)
+        if org is None:
+            of = re.match(r"\s*(?:of|at)\s+", text[kw.end():])
+            org = next((o for o in orgs if of and o.start == kw.end() + of.end()), None)
+        if org is None:
+            org = next((o for o in orgs if 0 <= o.start - person.end <= 8 and re.search(r"of|at|,", text[
+                person.end:o.start])), None)
+        if org is None and re.search(r"^\s*(?:It|The company|The Dutch company|The firm|该公司)\b", text):
+            org = st.disc.last_org
+        if org is None and re.search(r"\bthrough\b|\bvia\b|\bis\b", text[max(0, kw.start() - 30):kw.start()]):
+            cand = [o for o in orgs if o.start < kw.start()]
+            org = cand[0] if cand else None
+        if org is not None:
+            yield from (f for f in [_rel("executiveOf", person, org, ctx, st,
+                                         )] if f)
+
+
+def rule_develops(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """Who makes a product: ``英伟达Vera Rubin平台``, ``OpenAI's ChatGPT``, ``DeepSeek-R1``, else the article's lab."""
+    orgs = ctx.orgs()
+    for p in ctx.of_type("Product"):
+        maker = next((o for o in reversed(orgs) if 0 <= p.start - o.end <= 3 and re.fullmatch(
+            r"\s*(?:的|'s|’s)?\s*", ctx.text[o.end:p.start])), None)
+        if maker is None:
+            verb = re.search(r"(?P<o>)(?:推出|发布|开发|研发|打造|训练|launched|released|unveiled|developed|built|"
+                             r"introduced)", ctx.text)
+            if verb:
+                maker = next((o for o in reversed(orgs) if o.end <= verb.start()), None)
+        if maker is None:
+            prefix = [o for o in orgs if p.surface.startswith(o.surface)]
+            maker = prefix[0] if prefix else None
+        if maker is None and st.disc.topic and re.search(r"模型|model|chatbot|系列", ctx.text[p.end:p.end + 12]) \
+                and "lab" in _tags_of(st, ctx, st.disc.topic):
+            maker = st.disc.topic
+        if maker is None:
+            continue
+        yield from (f for f in [_rel("develops", maker, p, ctx, st)] if f)
+
+
+def _tags_of(st: RuleState, ctx: SentenceContext, key: str) -> tuple[str, ...]:
+    from dealgraph.ingest.gazetteer import default_gazetteer
+
+    e = default_gazetteer().entities.get(key)
+    return e.tags if e else ("lab",)
+
+
+def rule_operates(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """A data centre or cluster and the organisation the sentence is about: ``xAI……Colossus II``."""
+    for f in ctx.of_type("Facility"):
+        orgs = [o for o in ctx.orgs() if o.start < f.start] or ctx.orgs()
+        op = orgs[0] if orgs else st.disc.topic
+        if op is not None:
+            yield from (x for x in [_rel("operates", op, f, ctx, st)] if x)
+
+
+def rule_project(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``该公司主导的星际之门``: leads; ``A参与/加入J``: participatesIn."""
+    for j in ctx.of_type("Project"):
+        before = ctx.text[max(0, j.start - 8):j.start]
+        orgs = [o for o in ctx.orgs() if o.end <= j.start]
+        lead = re.search(r"主导|牵头|领导|\bled by\b|\bleads?\b|\bspearhead", before + ctx.text[j.end:j.end + 12])
+        if lead and orgs:
+            yield from (f for f in [_rel("leads", orgs[-1], j, ctx, st)] if f)
+        elif re.search(r"参与|加入|合作|\bjoin|\bpartners? in\b|\bpart of\b|股东|investor", ctx.text):
+            for o in ctx.orgs():
+                yield from (f for f in [_rel("participatesIn", o, j, ctx, st)] if f)
+
+
+RULES: list[Callable[[SentenceContext, RuleState], Iterable[Fact]]] = [
+    rule_funding_round, rule_round_investors, rule_invested_in, rule_investor_roles, rule_valuation, rule_metric,
+    rule_purchase, rule_contract_capacity, rule_partner, rule_control, rule_founded_acquired, rule_executive,
+    rule_develops, rule_operates, rule_project,
+]
+
+
+def apply_rules(contexts: list[SentenceContext], st: RuleState) -> list[Fact]:
+    """Every fact the rules read from the article's sentences, later versions of a round replacing earlier ones."""
+    facts: list[Fact] = []
+    for ctx in contexts:
+        for rule in RULES:
+            facts.extend(rule(ctx, st))
+    replaced = {id(f) for f in st.extra}
+    return [f for f in facts if id(f) not in replaced]
+
+
+def bound_of(a: Amount | None) -> str | None:
+    return None if a is None else a.bound
