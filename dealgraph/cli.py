@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -23,7 +22,7 @@ StoreOpt = typer.Option(None, "--store", "-s", help="Store folder or SPARQL endp
                         "(default: $DEALGRAPH_STORE, else ./dealgraph-data).")
 
 
-def _kg(store: Optional[str]):
+def _kg(store: str | None):
     from dealgraph.api import KnowledgeGraph
 
     return KnowledgeGraph.open(store or "")
@@ -35,9 +34,9 @@ def _err(msg: str) -> None:
 
 @app.command()
 def ingest(paths: list[str] = typer.Argument(..., help="Files or folders (read recursively); - reads stdin."),
-           store: Optional[str] = StoreOpt,
-           published: Optional[str] = typer.Option(None, help="Publication date YYYY-MM-DD (resolves 去年, Monday)."),
-           source: Optional[str] = typer.Option(None, help="Source URL to record for the article."),
+           store: str | None = StoreOpt,
+           published: str | None = typer.Option(None, help="Publication date YYYY-MM-DD (resolves 去年, Monday)."),
+           source: str | None = typer.Option(None, help="Source URL to record for the article."),
            lang: str = typer.Option("auto", help="auto, zh or en.")) -> None:
     """Read articles and add their facts to the store. Re-ingesting an article changes nothing."""
     from dealgraph.graph.store import Store
@@ -77,9 +76,9 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files or folders (read r
 
 
 @app.command()
-def export(store: Optional[str] = StoreOpt,
+def export(store: str | None = StoreOpt,
            format: str = typer.Option("turtle", "--format", "-f", help="turtle, trig, nquads, jsonld, graphml, csv"),
-           output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: stdout).")) -> None:
+           output: Path | None = typer.Option(None, "-o", "--output", help="File to write (default: stdout).")) -> None:
     """Write the graph; trig and nquads keep one named graph per article."""
     data = _kg(store).export(format, output)
     if output is None:
@@ -89,10 +88,10 @@ def export(store: Optional[str] = StoreOpt,
 
 
 @app.command()
-def query(sparql: Optional[str] = typer.Argument(None, help="SPARQL SELECT / ASK / CONSTRUCT."),
-          store: Optional[str] = StoreOpt,
-          file: Optional[Path] = typer.Option(None, "--file", help="Read the query from a .rq file."),
-          name: Optional[str] = typer.Option(None, "--name", help="A packaged query (see --list)."),
+def query(sparql: str | None = typer.Argument(None, help="SPARQL SELECT / ASK / CONSTRUCT."),
+          store: str | None = StoreOpt,
+          file: Path | None = typer.Option(None, "--file", help="Read the query from a .rq file."),
+          name: str | None = typer.Option(None, "--name", help="A packaged query (see --list)."),
           param: list[str] = typer.Option([], "--param", help="NAME=VALUE bindings; entity=NAME takes any name."),
           list_: bool = typer.Option(False, "--list", help="List the packaged queries."),
           format: str = typer.Option("table", "--format", help="table, json, csv, tsv, xml")) -> None:
@@ -139,11 +138,11 @@ def _table(head: list[str], rows: list[list[str]]) -> None:
 
 
 @app.command()
-def circular(store: Optional[str] = StoreOpt,
+def circular(store: str | None = StoreOpt,
              max_length: int = typer.Option(4, "--max-length", help="Longest cycle to look for."),
              committed: bool = typer.Option(False, "--committed", help="Only completed/announced legs."),
-             window: Optional[int] = typer.Option(None, "--window", help="All legs within N months."),
-             top: Optional[int] = typer.Option(None, "--top", help="Only the N strongest."),
+             window: int | None = typer.Option(None, "--window", help="All legs within N months."),
+             top: int | None = typer.Option(None, "--top", help="Only the N strongest."),
              format: str = typer.Option("table", "--format", help="table or json")) -> None:
     """Circular deals: money-flow cycles over investedIn and buysFrom, strongest evidence first."""
     cycles = _kg(store).circular_deals(max_length=max_length, committed_only=committed, window_months=window, top=top)
@@ -164,7 +163,7 @@ def circular(store: Optional[str] = StoreOpt,
 
 @app.command()
 def show(entity: str = typer.Argument(..., help="Any name in any language or script."),
-         store: Optional[str] = StoreOpt,
+         store: str | None = StoreOpt,
          format: str = typer.Option("table", "--format", help="table or json")) -> None:
     """One entity: names, investors, investments, partners, control, valuation and funding timeline, with sources."""
     r = _kg(store).show(entity)
@@ -194,7 +193,7 @@ def show(entity: str = typer.Argument(..., help="Any name in any language or scr
 
 @app.command()
 def remove(articles: list[str] = typer.Argument(..., help="File, URL, graph IRI or content hash."),
-           store: Optional[str] = StoreOpt) -> None:
+           store: str | None = StoreOpt) -> None:
     """Delete articles: their graphs go, and with them every fact only they stated."""
     kg = _kg(store)
     missing = 0
@@ -210,9 +209,9 @@ def remove(articles: list[str] = typer.Argument(..., help="File, URL, graph IRI 
 
 
 @app.command()
-def viz(store: Optional[str] = StoreOpt,
+def viz(store: str | None = StoreOpt,
         output: Path = typer.Option(Path("exports/graph.html"), "-o", "--output"),
-        focus: Optional[str] = typer.Option(None, "--focus", help="Draw only this entity's neighbourhood."),
+        focus: str | None = typer.Option(None, "--focus", help="Draw only this entity's neighbourhood."),
         depth: int = typer.Option(2, "--depth")) -> None:
     """A self-contained interactive HTML page (works offline)."""
     path = _kg(store).visualize(output, focus=focus, depth=depth)
@@ -220,7 +219,7 @@ def viz(store: Optional[str] = StoreOpt,
 
 
 @app.command()
-def serve(store: Optional[str] = StoreOpt, host: str = typer.Option("127.0.0.1", "--host"),
+def serve(store: str | None = StoreOpt, host: str = typer.Option("127.0.0.1", "--host"),
           port: int = typer.Option(7878, "--port"), timeout: float = typer.Option(30.0, "--timeout")) -> None:
     """A SPARQL 1.1 Protocol endpoint at /sparql (read-only, 127.0.0.1 by default)."""
     from dealgraph.graph.server import make_server

@@ -11,8 +11,7 @@ import hashlib
 from collections.abc import Iterator
 
 import pyoxigraph as ox
-
-from dealgraph.ingest.model import Entity, Extraction, Fact, RELATION_KINDS
+from dealgraph.ingest.model import RELATION_KINDS, Entity, Extraction, Fact
 from dealgraph.ontology.namespace import DG, DOC, FACT, ID
 
 __all__ = ["article_graph_iri", "entity_iri", "to_quads"]

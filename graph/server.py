@@ -528,8 +528,8 @@ def _request(params: dict[str, list[str]], kind: str) -> _Request:
 def _error_answer(job: _Job, what: str) -> Answer:
     err = job.error
     if job.sink.too_large:
-        mib = job.sink.limit >> 20
-        return Answer.text(503, f"the result is larger than {mib} MiB; add a LIMIT or select fewer variables")
+        return Answer.text(503, f"the result is larger than {_size(job.sink.limit)}; add a LIMIT or select fewer "
+                                "variables")
     if isinstance(err, QueryError):
         return Answer.text(400, str(err))
     if isinstance(err, SyntaxError):
@@ -539,6 +539,10 @@ def _error_answer(job: _Job, what: str) -> Answer:
         return Answer.text(500, str(err))
     log.error("%s failed", what, exc_info=err)
     return Answer.text(500, f"{what} failed: {err}")
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 20):g} MiB" if n >= 1 << 20 else f"{n:,} bytes"
 
 
 def _sd_triples(endpoint: str, allow_update: bool) -> list[ox.Triple]:

@@ -21,10 +21,10 @@ __all__ = ["find_mentions", "new_key", "ORG_SUFFIX_EN", "PERSON_TITLES_ZH"]
 
 _CJK = "\u4e00-\u9fff"
 # a Latin name: capitalised (or digit/lower-cased brand like xAI, a16z) words, joined by spaces, &, of, and, -
-_RUN = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9]*|[a-z]+[A-Z][A-Za-z0-9]*|[a-z]\d+[a-z]*)"
-                  r"(?:[.:'’+\-][A-Za-z0-9]+)*"
+_PART = r"(?:[.:+\-][A-Za-z0-9]+|['’](?!s\b)[A-Za-z0-9]+)*"
+_RUN = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9]*|[a-z]+[A-Z][A-Za-z0-9]*|[a-z]\d+[a-z]*)" + _PART +
                   r"(?:(?:\s?&\s?|\s+(?:of|and|for|de|la|du|von|van|der)\s+|\s|-)"
-                  r"(?:[A-Z][A-Za-z0-9]*|\d+[A-Za-z]*|[IVX]+)(?:[.:'’+\-][A-Za-z0-9]+)*)*")
+                  r"(?:[A-Z][A-Za-z0-9]*|\d+[A-Za-z]*|[IVX]+)" + _PART + ")*")
 ORG_SUFFIX_EN = {"capital", "partners", "ventures", "group", "management", "company", "corp", "corporation", "inc",
                  "holdings", "holding", "fund", "funds", "investments", "investment", "bank", "technologies",
                  "technology", "labs", "lab", "systems", "securities", "authority", "associates", "advisors",
@@ -150,7 +150,8 @@ def _latin_runs(text: str, gaz: Gazetteer, zh: bool):
         s, e = m.span()
         words = text[s:e].split()
         # drop sentence-initial and other non-name words at the front (The, According, Japanese, ...)
-        while words and words[0].casefold().rstrip(".,'’s") in _NOT_NAME:
+        while words and (re.sub(r"[.,]|['’]s$", "", words[0].casefold()) in _NOT_NAME
+                         or re.search(r"-(?:based|owned|backed|listed|led)$", words[0])):
             s = text.index(words[0], s) + len(words[0])
             words = words[1:]
         while words and words[-1].casefold() in ("the", "and", "of", "for", "&"):
@@ -187,7 +188,18 @@ def _resolve_run(text: str, s: int, e: int, gaz: Gazetteer, zh: bool):
         if key:
             end = _end_of(text, s, words[:k])
             yield s, end, key, gaz.entities[key].type, "table"
-            yield from _resolve_run(text, text.index(words[k], end), e, gaz, zh) if k < len(words) else ()
+            rest = words[k:]
+            while rest and re.sub(r"[.,]|['’]s$", "", rest[0].casefold()) in _NOT_NAME:
+                rest = rest[1:]
+            if rest:
+                yield from _resolve_run(text, text.index(rest[0], end), e, gaz, zh)
+            return
+    # a table name at the end of a longer run ("Chief Executive Officer Sam Altman" → Sam Altman)
+    for k in range(1, len(words)):
+        key = gaz.lookup(" ".join(words[k:]))
+        if key:
+            start = text.index(words[k], s)
+            yield start, e, key, gaz.entities[key].type, "table"
             return
     typ = _guess_type(text, s, e, words, zh)
     if typ:

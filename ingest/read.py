@@ -14,8 +14,9 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from dealgraph.errors import InputError
 from dealgraph.ingest.model import RawDocument
+
+from dealgraph.errors import InputError
 
 __all__ = ["MAX_BYTES", "ARTICLE_SUFFIXES", "read_path", "read_bytes", "iter_article_paths", "decode", "parse_date"]
 

@@ -169,7 +169,7 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     st.last_round, st.last_round_at = fact, ctx.sentence.index
     st.disc.funded = ckey
     yield fact
-    for r, k in roles[1:]:
+    for _r, k in roles[1:]:
         if (f := _rel("investedIn", k, ckey, ctx, st, status=fact.status)) is not None:
             yield f
 
