@@ -121,9 +121,19 @@ class KnowledgeGraph:
 
     def remove(self, ref: str) -> list[str]:
         """Delete the articles named by ``ref`` (file, URL, graph IRI or hash); returns the graphs removed."""
+        refs = [ref]
+        if Path(ref).is_file():            # a file names the article by its content, wherever it was read from
+            import hashlib
+
+            from dealgraph.graph.rdf import article_graph_iri
+            from dealgraph.ingest.clean import clean
+            from dealgraph.ingest.read import read_path
+
+            doc = read_path(ref)
+            refs.append(article_graph_iri(hashlib.sha256(clean(doc.text, doc.body_start).text.encode()).hexdigest()))
         s = self._store(write=True)
         try:
-            graphs = s.find_articles(ref)
+            graphs = sorted({g for r in refs for g in s.find_articles(r)})
             for g in graphs:
                 s.remove_article(g)
             return graphs

@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
-from dealgraph.graph.guard import UpdateNotAllowed, check_query
+from dealgraph.graph.guard import UpdateNotAllowed, check_query, warm_up
 from dealgraph.graph.store import Store
 
 from dealgraph.errors import QueryError, StoreError
@@ -269,7 +269,7 @@ def make_server(store: Store, host: str = "127.0.0.1", port: int = 7878, timeout
     ``server.serve_forever()`` and stop it with ``server.shutdown(); server.server_close()``."""
     if timeout <= 0:
         raise ValueError("timeout must be positive")
-    check_query("ASK {}")  # builds the parser now, not on the first request
+    warm_up()  # builds the query parser now, not on the first request
     server = SparqlServer(store, host, port, timeout=timeout, allow_update=allow_update,
                           max_concurrent=max_concurrent, max_result_bytes=max_result_bytes)
     if not _is_loopback(host):

@@ -6,12 +6,20 @@ import statistics
 import time
 
 import pytest
-from dealgraph.graph.guard import MAX_QUERY_CHARS, UpdateNotAllowed, check_query
+from dealgraph.graph import guard
+from dealgraph.graph.guard import MAX_QUERY_CHARS, UpdateNotAllowed, check_query, warm_up
 
 from dealgraph.errors import QueryError
 
 P = "PREFIX dg: <https://w3id.org/dealgraph#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
 EP = "<http://127.0.0.1:9/sparql>"
+
+@pytest.fixture(autouse=True, params=["rdflib-grammar", "fast-copy"])
+def grammar(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with rdflib's grammar as it is and with the guard's faster copy of it."""
+    monkeypatch.setattr(guard, "_fast", guard._fast_grammar() if request.param == "fast-copy" else None)
+    return request.param
+
 
 ALLOWED = [
     ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
@@ -215,7 +223,9 @@ def test_from_message_explains() -> None:
     assert "may not make the store fetch" in str(e.value)
 
 
-def test_quick_for_a_normal_query() -> None:
+def test_quick_for_a_normal_query(grammar: str) -> None:
+    if grammar == "fast-copy":
+        assert warm_up(), "the faster copy of rdflib's grammar could not be made; see the guard's log"
     query = (P + "SELECT ?investor ?company ?amount WHERE { ?r a dg:FundingRound ; dg:company ?c ; dg:investor ?i . "
              "OPTIONAL { ?r dg:amount ?amount } ?c rdfs:label ?company . ?i rdfs:label ?investor . "
              'FILTER(lang(?company) = "en") } ORDER BY DESC(?amount) LIMIT 50')
