@@ -1,4 +1,4 @@
-"""The query guard: which SPARQL the store may run, decided on the parse tree before Oxigraph ever sees the text.
+"""The query guard: which SPARQL the store may run, decided before Oxigraph ever sees the text.
 
 Every query that reaches the store from outside (the ``serve`` endpoint, ``dealgraph query``) goes through
 :func:`check_query` first. It refuses what would make the store reach out of the machine or out of its data:
@@ -10,11 +10,15 @@ Every query that reaches the store from outside (the ``serve`` endpoint, ``dealg
 * anything that is not SPARQL 1.1.
 
 The decision is made on rdflib's SPARQL parse tree, so ``"SERVICE"`` inside a string literal is fine and
-``SeRvIcE`` is caught. Two places where rdflib's tokeniser and Oxigraph's differ would let text be a string or a
-comment for one and code for the other, so they are closed first: ``\\u`` escapes that stand for ASCII characters
-are refused (rdflib expands them everywhere, Oxigraph only inside strings), and a lone carriage return ends a
-comment for the guard as it does for Oxigraph. As a last net, a small lexer that follows the SPARQL grammar's
-tokens (strings, IRIs, comments) must agree that no ``SERVICE`` / ``FROM`` / ``LOAD`` / ``USING`` keyword is left.
+``SeRvIcE`` is caught, together with a small lexer that follows the SPARQL grammar's terminals (strings, IRIs,
+comments): a ``SERVICE``, ``FROM``, ``LOAD`` or ``USING`` keyword seen by either is refused. The lexer looks at
+``SERVICE`` first, before parsing, because rdflib's parser rescans the whole text for every SERVICE it meets (and
+recurses without end on nested ones).
+
+Where rdflib's tokeniser and Oxigraph's differ, text could be a string or a comment for one and code for the other;
+both known places are closed: ``\\u`` escapes that stand for ASCII characters are refused (rdflib expands them
+everywhere before parsing, Oxigraph only inside strings, so ``"a\\u0022 ... "`` would hide a SERVICE from rdflib),
+and a lone carriage return ends a comment for the guard as it does for Oxigraph.
 
 >>> check_query('SELECT ?s WHERE { ?s ?p "SERVICE" }')
 'SELECT'
@@ -70,7 +74,6 @@ _LEX = re.compile(
       | (?P<other>.)""",
     re.X | re.S,
 )
-
 
 
 class UpdateNotAllowed(QueryError):

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterator
 
 import pyoxigraph as ox
+
 from dealgraph.ingest.model import RELATION_KINDS, Entity, Extraction, Fact
 from dealgraph.ontology.namespace import DG, DOC, FACT, ID
 

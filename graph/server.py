@@ -8,7 +8,7 @@ Standard library HTTP (``ThreadingHTTPServer``) and pyoxigraph; no web framework
 * Content negotiation on ``Accept`` (``format=`` / ``output=`` as the fallback): SELECT and ASK as SPARQL JSON
   (default), XML, CSV or TSV; CONSTRUCT and DESCRIBE as Turtle (default), N-Triples, JSON-LD or RDF/XML.
 * Every query passes :func:`dealgraph.graph.guard.check_query` first: SERVICE, FROM, LOAD and non-SPARQL are
-  answered 400 with a plain-text reason, before the store sees the text.
+  answered 400 with a plain-text reason, before the store sees the text. The check runs inside the time limit.
 * Each query runs in a worker thread and its whole serialised result is built in memory before a byte is sent;
   past ``timeout`` the answer is 503 "query timed out after N s", never a truncated 200. The worker is told to
   stop at its next write (Oxigraph cannot be interrupted inside one evaluation step, such as a sort); at most
@@ -36,10 +36,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
-from dealgraph.graph.guard import UpdateNotAllowed, check_query, warm_up
-from dealgraph.graph.store import Store
 
 from dealgraph.errors import QueryError, StoreError
+from dealgraph.graph.guard import UpdateNotAllowed, check_query, warm_up
+from dealgraph.graph.store import Store
 
 __all__ = ["make_server", "serve_forever", "SparqlServer", "ResultFormat", "RESULT_FORMATS", "GRAPH_FORMATS",
            "negotiate"]
@@ -206,8 +206,9 @@ class _Job:
         try:
             self.work(self.sink)
         except BaseException as e:  # handed to the request thread, without the frames that hold Oxigraph objects
-            if not isinstance(e, (QueryError, SyntaxError, _Cancelled)) and not self.sink.cancelled:
-                log.debug("worker failed", exc_info=True)
+            expected = (QueryError, SyntaxError, StoreError, _Cancelled, _BadRequest)
+            if not isinstance(e, expected) and not self.sink.cancelled:
+                log.exception("a SPARQL worker failed")
             self.error = _detached(e)
         finally:
             self.done.set()
@@ -247,6 +248,7 @@ class SparqlServer(ThreadingHTTPServer):
 
     def __init__(self, store: Store, host: str, port: int, *, timeout: float, allow_update: bool,
                  max_concurrent: int, max_result_bytes: int) -> None:
+        host = host.strip("[]")
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.store = store
         self.query_timeout = timeout
@@ -404,23 +406,26 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -------------------------------------------------------------- answering
     def _run(self, req: _Request, accept: str | None) -> Answer:
+        """Checks and runs one query or update in a worker, within the time limit (the check counts too)."""
         srv = self.server
-        try:
-            form = check_query(req.text, allow_update=srv.allow_update)
-        except UpdateNotAllowed as e:
-            return Answer.text(403, str(e))
-        except QueryError as e:
-            return Answer.text(400, str(e))
-        if req.kind == "query" and form == "UPDATE":
-            return Answer.text(400, "this is an update: POST it as update= or as application/sparql-update")
-        if req.kind == "update" and form != "UPDATE":
-            return Answer.text(400, f"this is a {form} query, not an update: send it as query=")
-        if form == "UPDATE":
-            return self._update(req.text)
-        formats = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
-        fmt = negotiate(accept, req.format_names, formats)
+        if req.kind == "update":
+            refusal = self._update_refusal()
+            if refusal is not None:
+                return refusal
+        chosen: list[ResultFormat] = []
 
         def work(sink: _Sink) -> None:
+            form = check_query(req.text, allow_update=srv.allow_update)
+            if req.kind == "query" and form == "UPDATE":
+                raise _BadRequest(400, "this is an update: POST it as update= or as application/sparql-update")
+            if req.kind == "update" and form != "UPDATE":
+                raise _BadRequest(400, f"this is a {form} query, not an update: send it as query=")
+            if form == "UPDATE":
+                srv.store.oxigraph.update(req.text)
+                return
+            fmt = negotiate(accept, req.format_names, GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE")
+                            else RESULT_FORMATS)
+            chosen.append(fmt)
             result = srv.store.query(req.text)
             try:
                 if fmt.ox_format == ox.RdfFormat.TURTLE:
@@ -430,28 +435,27 @@ class _Handler(BaseHTTPRequestHandler):
             finally:
                 del result  # dropped here, in the thread that made it (pyoxigraph results are thread-bound)
 
-        job, failed = srv.runner.run(work, "query")
+        job, failed = srv.runner.run(work, req.kind)
         if failed is not None:
             return failed
         assert job is not None
         if job.error is not None:
-            return _error_answer(job, "query")
-        return Answer(200, fmt.content_type, job.sink.buf)
+            return _error_answer(job, req.kind)
+        if not chosen:
+            return Answer(204, "text/plain; charset=utf-8", b"")
+        return Answer(200, chosen[0].content_type, job.sink.buf)
 
-    def _update(self, text: str) -> Answer:
+    def _update_refusal(self) -> Answer | None:
         srv = self.server
+        if not srv.allow_update:
+            return Answer.text(403, "updates are not allowed on this endpoint: it answers SELECT, ASK, CONSTRUCT "
+                                    "and DESCRIBE queries; change the store with `dealgraph ingest` / `remove`")
         if not self._same_origin():
             return Answer.text(403, "cross-origin updates are refused: send updates from the command line or "
                                     "from this server's own page")
         if srv.store.read_only:
             return Answer.text(403, "the store is open read-only; restart the server on a writable store")
-        job, failed = srv.runner.run(lambda sink: srv.store.oxigraph.update(text), "update")
-        if failed is not None:
-            return failed
-        assert job is not None
-        if job.error is not None:
-            return _error_answer(job, "update")
-        return Answer(204, "text/plain; charset=utf-8", b"")
+        return None
 
     def _same_origin(self) -> bool:
         """A browser's update must come from a page of this server, named by a loopback host (no DNS rebinding)."""
@@ -527,6 +531,10 @@ def _request(params: dict[str, list[str]], kind: str) -> _Request:
 
 def _error_answer(job: _Job, what: str) -> Answer:
     err = job.error
+    if isinstance(err, _BadRequest):
+        return Answer.text(err.status, str(err))
+    if isinstance(err, UpdateNotAllowed):
+        return Answer.text(403, str(err))
     if job.sink.too_large:
         return Answer.text(503, f"the result is larger than {_size(job.sink.limit)}; add a LIMIT or select fewer "
                                 "variables")
@@ -537,8 +545,7 @@ def _error_answer(job: _Job, what: str) -> Answer:
     if isinstance(err, StoreError):
         log.error("%s failed: %s", what, err)
         return Answer.text(500, str(err))
-    log.error("%s failed", what, exc_info=err)
-    return Answer.text(500, f"{what} failed: {err}")
+    return Answer.text(500, f"{what} failed: {type(err).__name__}: {err}")
 
 
 def _size(n: int) -> str:
@@ -634,6 +641,8 @@ _SCRIPT = """
       .catch(function (e) { say("request failed: " + e, true); })
       .then(function () { run.disabled = false; });
   }
+  var shared = new URLSearchParams(window.location.search).get("query");
+  if (shared) { q.value = shared; go(); }
   run.addEventListener("click", go);
   q.addEventListener("keydown", function (e) { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { go(); } });
   csv.addEventListener("click", function () {
@@ -666,7 +675,8 @@ _PAGE = f"""<!DOCTYPE html>
 <style>{_STYLE}</style></head>
 <body>
 <h1>dealgraph SPARQL</h1>
-<p>Queries run over the union of all article graphs. Ctrl+Enter runs. Endpoint: <code>/sparql</code>.</p>
+<p>Queries run over the union of all article graphs. Ctrl+Enter runs; <code>/?query=...</code> links run on
+opening. Endpoint: <code>/sparql</code>.</p>
 <textarea id="q" spellcheck="false" aria-label="SPARQL query">{html.escape(_EXAMPLE)}</textarea>
 <div class="bar"><button id="run" type="button">Run</button>
 <button id="csv" type="button">Download CSV</button><span id="status" role="status"></span></div>

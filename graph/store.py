@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from dealgraph.ontology.namespace import DG
 
 from dealgraph.errors import QueryError, StoreBusyError, StoreError
+from dealgraph.ontology.namespace import DG
 
 __all__ = ["Store", "ArticleInfo", "default_store_location"]
 

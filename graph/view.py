@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import networkx as nx
+
 from dealgraph.ontology.namespace import DG
 
 __all__ = ["build_view", "MONEY_FLOW", "money_flow"]

@@ -16,17 +16,18 @@ physics off. Past ``aggregate_limit`` nodes, leaves of the same type hanging off
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
 >>> g.add_node("id/a", label="A", type="Organization")
->>> g.add_node("id/b", label="<b>", type="Organization")
+>>> g.add_node("id/b", label="<b onclick=x>", type="Organization")
 >>> g.add_edge("id/a", "id/b", key="investedIn", amount=2e9, currency="USD")
 'investedIn'
 >>> page = build_page(g, [])
->>> "<b>" in page, "\\\\u003cb\\\\u003e" in page
+>>> "<b onclick" in page, "\\\\u003cb onclick=x\\\\u003e" in page
 (False, True)
 """
 
 from __future__ import annotations
 
 import base64
+import calendar
 import hashlib
 import html
 import json
@@ -34,6 +35,7 @@ import logging
 import math
 import os
 import re
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -92,6 +94,7 @@ _MAX_NAMES, _MAX_TEXT, _MAX_EVIDENCE, _MAX_SOURCES = 40, 400, 5, 10
 _LARGE_LAYOUT = 500  # nodes; below this networkx's dense spring_layout is fast enough
 _ASSETS = "viz_assets"
 _VIS_JS = "lib/vis-9.1.2/vis-network.min.js"
+_DATE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?")
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,9 @@ def to_notebook(view: nx.MultiDiGraph, cycles: list[dict], *, height: int = 720,
         from IPython.display import HTML
     except ImportError:
         return frame
-    return HTML(frame)
+    with warnings.catch_warnings():  # IPython suggests IFrame, which cannot carry srcdoc
+        warnings.simplefilter("ignore", UserWarning)
+        return HTML(frame)
 
 
 # ----------------------------------------------------------------------------------------------- focus
@@ -450,9 +455,8 @@ def _payload(graph: nx.MultiDiGraph, cycles: list[dict], layout: _Layout, meta: 
         for e in record["edges"]:
             edges[e]["cycle"] = True
     nodes = _node_records(graph, ids, layout.positions, {n for c in cycle_records for n in c["nodes"]})
-    dates = sorted(e["date"] for e in edges if e["date"])
     return {
-        "meta": {**meta, "dates": [dates[0][:10], dates[-1][:10]] if dates else None},
+        "meta": {**meta, "dates": _date_range(e["date"] for e in edges)},
         "types": TYPE_STYLES,
         "predicates": _predicate_legend(edges),
         "cycleColor": _CYCLE_COLOR,
@@ -462,6 +466,25 @@ def _payload(graph: nx.MultiDiGraph, cycles: list[dict], layout: _Layout, meta: 
     }
 
 
+def _date_range(dates: Iterable[str | None]) -> list[str] | None:
+    """The first and last day the dates cover (``2025`` ends on 2025-12-31), or None.
+
+    >>> _date_range(["2025", "2024-02", None, "garbled", "2025-02-10"])
+    ['2024-02-01', '2025-12-31']
+    """
+    starts, ends = [], []
+    for date in dates:
+        match = _DATE.match(str(date or ""))
+        if not match:
+            continue
+        year, month, day = int(match[1]), int(match[2] or 0), int(match[3] or 0)
+        starts.append(f"{year:04d}-{month or 1:02d}-{day or 1:02d}")
+        last_month = month or 12
+        last_day = day or calendar.monthrange(year, last_month)[1]
+        ends.append(f"{year:04d}-{last_month:02d}-{last_day:02d}")
+    return [min(starts), max(ends)] if starts else None
+
+
 def _node_records(graph: nx.MultiDiGraph, ids: dict[Any, int], positions: dict | None,
                   cycle_nodes: set[int]) -> list[dict[str, Any]]:
     records = []
@@ -469,10 +492,11 @@ def _node_records(graph: nx.MultiDiGraph, ids: dict[Any, int], positions: dict |
         kind = str(attrs.get("type") or "Other")
         label = _text(attrs.get("label") or str(key).rsplit("/", 1)[-1], 200)
         valuation = _finite(attrs.get("valuation"))
+        names_cap = _MAX_NAMES * 50 if attrs.get("group") else _MAX_NAMES  # a group keeps its members' names
         record = {
             "id": ids[key], "iri": _text(key, 300), "label": label,
             "type": kind if kind in TYPE_STYLES else "Other",
-            "names": [n for n in dict.fromkeys(_texts(attrs.get("names"), _MAX_NAMES, 200)) if n != label],
+            "names": [n for n in dict.fromkeys(_texts(attrs.get("names"), names_cap, 200)) if n != label],
             "valuation": format_amount(valuation, attrs.get("valuation_currency")),
             "size": _node_size(valuation, attrs.get("valuation_currency")),
         }
@@ -609,7 +633,7 @@ def _assemble(payload: dict[str, Any], title: str) -> str:
     csp = ("default-src 'none'; img-src data: blob:; font-src data:; style-src 'unsafe-inline'; "
            f"script-src {_csp_hash(vis_js)} {_csp_hash(app_js)}; connect-src 'none'; "
            "base-uri 'none'; form-action 'none'; object-src 'none'")
-    values = {"CSP": html.escape(csp, quote=True), "TITLE": html.escape(title, quote=True), "CSS": css,
+    values = {"CSP": csp, "TITLE": html.escape(title, quote=True), "CSS": css,
               "VIS_JS": vis_js, "APP_JS": app_js, "DATA": _json_for_script(payload)}
     return re.sub(r"@@(CSP|TITLE|CSS|VIS_JS|APP_JS|DATA)@@", lambda m: values[m.group(1)], template)
 
@@ -625,6 +649,6 @@ def _safe_output_path(path: str | Path, base_dir: Path | str | None) -> Path:
     base = Path(base_dir).expanduser().resolve()
     resolved = (target if target.is_absolute() else base / target).resolve()
     if resolved == base or not resolved.is_relative_to(base):
-        raise ValueError(f"refusing to write {str(path)!r}: it resolves to {resolved}, outside the output "
-                         f"directory {base} (through '..' or a symlink)")
+        raise ValueError(f"refusing to write {str(path)!r}: it resolves to {resolved}, which is not a file inside "
+                         f"the output directory {base} (a '..', an absolute path or a symlink leads out of it)")
     return resolved

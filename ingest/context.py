@@ -24,7 +24,7 @@ _THE_COMPANY = re.compile(r"该公司|这家公司|該公司|這家公司|该企
                           r"Dutch company|French startup|French company|Japanese firm|lab))\b|^It\b|(?<=[.,;] )it\b")
 _THE_TWO = re.compile(r"双方|雙方|两家公司|兩家公司|二者|两者|兩者|\b[Tt]he two(?: companies| firms| sides)?\b|"
                       r"\b[Bb]oth companies\b")
-_THEY = re.compile(r"它们|它們|他们|他們|\b[Tt]hey\b")
+_THEY = re.compile(r"(?:^|(?<=[，,：:“\"]))\s*(?:它们|它們|他们|他們|[Tt]hey\b)")
 _QI = re.compile(r"其(?=创办|創辦|创立|收购|收購|旗下|合作|持股|股份)|与其|與其")
 _WE = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b|我们|我們")
 _SAYS = re.compile(r"(?:[Ss]ays|[Ss]aid|statement|表示|称|稱|宣布|透露)")
@@ -113,9 +113,10 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
         else:
             prior = [f for f in found if f.end <= m.start() and f.type == "Organization"]
             add(m, prior[-1].key if prior else disc.last_org)
-    if disc.speaker and not any(f.type == "Organization" for f in found):
+    if disc.speaker and not any(f.type == "Organization" and f.key == disc.speaker for f in found):
         for m in _WE.finditer(text):
-            add(m, disc.speaker)
+            if not any(f.type == "Organization" and f.start < m.start() for f in found):
+                add(m, disc.speaker)
     return out
 
 

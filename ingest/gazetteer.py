@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from dealgraph.errors import DealgraphError
 from dealgraph.ingest.clean import fold, to_simplified
 from dealgraph.ingest.model import ENTITY_TYPES, Entity
-
-from dealgraph.errors import DealgraphError
 
 __all__ = ["Gazetteer", "load_gazetteer", "default_gazetteer", "TableError"]
 

@@ -126,6 +126,8 @@ def find_mentions(sent: Sentence, gaz: Gazetteer) -> list[Mention]:
         else:
             i += 1
     if zh:
+        for s, e, name in _coordinated_zh(text, found, taken):
+            add(s, e, gaz.lookup(name) or new_key(name), "Organization", "coordinated")
         for s, e, name in _zh_orgs(text, taken):
             add(s, e, gaz.lookup(name) or new_key(name), "Organization", "suffix")
         for m in _TITLE_ZH.finditer(text):
@@ -209,6 +211,10 @@ def _resolve_run(text: str, s: int, e: int, gaz: Gazetteer, zh: bool):
 def _guess_type(text: str, s: int, e: int, words: list[str], zh: bool) -> str | None:
     low = [w.casefold().strip(".,") for w in words]
     after, before = text[e:e + 12], text[max(0, s - 40):s]
+    if len(words) == 1 and re.match(r",\s+(?:(?:owned|controlled|backed|acquired|founded|run|operated) by|"
+                                    r"(?:a|the|an)\s+(?:\w+\s+){0,2}(?:subsidiary|unit|division|startup|company|firm|"
+                                    r"lab|maker|provider|operator)\b)", text[e:e + 60]):
+        return "Organization"
     if all(w in _NOT_NAME for w in low) or (len(words) == 1 and len(words[0]) < 2) \
             or not re.search(r"[A-Za-z]{2}", " ".join(words)):
         return None
@@ -225,6 +231,31 @@ def _guess_type(text: str, s: int, e: int, words: list[str], zh: bool) -> str | 
     if len(words) == 1 and re.search(r"[a-z][A-Z]|^[A-Z]{2,5}$|\d", words[0]) and low[0] not in _NOT_NAME:
         return "Organization"          # camel-case brands (OpenAI-like), acronyms
     return None
+
+
+_COORD_ZH = re.compile(rf"(?:与|和|同|跟|、)(?P<a>[{_CJK}]{{2,5}}?)(?=宣布|签署|签订|达成|合作|共同|联合|携手|将|已|就|在|等|的|成立|组建)|"
+                       rf"(?P<b>[{_CJK}]{{2,5}})(?=与|和|同|跟)")
+
+
+def _coordinated_zh(text: str, found: list[Mention], taken: bytearray):
+    """A name the table lacks, joined by 与/和 to an organisation it knows: ``英伟达与诺基亚宣布合作``."""
+    orgs = [m for m in found if m.type == "Organization"]
+    for m in _COORD_ZH.finditer(text):
+        g = "a" if m["a"] else "b"
+        s, e = m.span(g)
+        if any(taken[s:e]):
+            continue
+        if g == "a" and not any(o.end == m.start() for o in orgs):
+            continue
+        if g == "b" and not any(o.start == e + 1 for o in orgs):
+            continue
+        name = m[g]
+        toks = [w for w, _, _ in segmenter().tokenize(name)]
+        if len(toks) > 2 or any(_tag(w) not in _NAME_TAGS or w in _STOP_ZH for w in toks):
+            continue
+        if g == "b" and len(toks) == 1 and len(name) > 4:
+            continue
+        yield s, e, name
 
 
 def _tag(word: str) -> str:

@@ -15,6 +15,7 @@ import logging
 import re
 from datetime import date
 
+from dealgraph.errors import InputError
 from dealgraph.ingest.clean import clean
 from dealgraph.ingest.context import Discourse, SentenceContext, build_context
 from dealgraph.ingest.gazetteer import Gazetteer, default_gazetteer
@@ -22,8 +23,6 @@ from dealgraph.ingest.mentions import find_mentions
 from dealgraph.ingest.model import CleanText, Entity, Evidence, Extraction, Fact, Mention, RawDocument
 from dealgraph.ingest.rules import EXTRACTOR, RuleState, apply_rules
 from dealgraph.ingest.sentences import split_sentences
-
-from dealgraph.errors import InputError
 
 __all__ = ["extract", "detect_language", "EXTRACTOR"]
 

@@ -14,9 +14,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from dealgraph.ingest.model import RawDocument
-
 from dealgraph.errors import InputError
+from dealgraph.ingest.model import RawDocument
 
 __all__ = ["MAX_BYTES", "ARTICLE_SUFFIXES", "read_path", "read_bytes", "iter_article_paths", "decode", "parse_date"]
 

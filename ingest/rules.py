@@ -116,7 +116,8 @@ def _subject(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | str | N
 _ROUND = re.compile(r"(?P<zh>(?:Pre-?)?[A-H]\+{0,2}|天使|种子|战略)\s*轮|\b(?:Series|series)\s+(?P<en>[A-H]\+?)\b|"
                     r"\b(?P<seed>seed|pre-seed|angel) round\b")
 _RAISE = re.compile(r"融资|募资|募集|筹集|筹资|\braised?\b|\braising\b|\bfunding round\b|\bnew funding\b|"
-                    r"\bround of funding\b|\binvestment round\b|\bfundraise\b|\bfunding\b")
+                    r"\bround of funding\b|\binvestment round\b|\bfundraise\b|\bfunding\b|\b(?:Series [A-H]\+?|seed) round\b|"
+                    r"\blead(?:s|ing)? (?:an? )?investment\b")
 _INVESTORS_WORD = re.compile(r"投资者|投资方|投资人|参投|跟投|参与本轮|参与了本轮|\binvestors\b|\bbackers\b|\bparticipated\b|"
                              r"\bparticipation\b|\bjoined by\b")
 _LEAD = re.compile(r"领投|牵头|\bled by\b|\bleads?\b|\bled\b|\bco-led\b|\bleading\b")
@@ -137,34 +138,41 @@ def _round_name(text: str) -> str | None:
 
 
 def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
-    """A company raising money: ``xAI完成E轮融资，共筹集200亿美元``; ``Mistral raised 1.7 billion euros``."""
-    kw = _RAISE.search(ctx.text)
+    """A company raising money: ``xAI完成E轮融资，共筹集200亿美元``; ``Mistral raised 1.7 billion euros``;
+    ``月之暗面获得腾讯5亿美元的战略投资``; investors named in the same sentence join the round."""
+    text = ctx.text
+    kw = _RAISE.search(text) or _ROUND.search(text) or _GOT_ZH.search(text)
     money = ctx.money()
-    if not kw or not money or re.search(r"债务融资|债券|贷款|\bdebt\b|\bloan\b|\bbonds?\b|IPO|上市", ctx.text):
+    if not kw or not money or re.search(r"债务融资|债券|贷款|\bdebt\b|\bloan\b|\bbonds?\b", text) or \
+            re.search(r"IPO|上市|\bpublic offering\b|\blisting\b", text[max(0, kw.start() - 8):kw.end() + 8]):
         return
-    money = [a for a in money if not re.match(r"\s*(?:的)?(?:融资目标|目标|target)", ctx.text[a.end:a.end + 8])]
+    if _TOTAL.search(text):              # "30家机构共投资MiniMax 15亿美元": a total, not one round
+        company = _round_company(ctx, kw.start(), st)
+        st.disc.funded = company if isinstance(company, str) else (company.key if company else st.disc.funded)
+        return
+    money = [a for a in money if not re.match(r"\s*(?:的)?(?:融资目标|目标|target)", text[a.end:a.end + 8])]
     if not money:
         return
-    amount = _first_after(money, kw.start()) or money[0]
-    if _VALUATION_WORD.search(ctx.text[max(0, amount.start - 6):amount.start]) and len(money) == 1:
+    amount = _round_amount(ctx, money, kw)
+    if amount is None:
         return
     company = _round_company(ctx, kw.start(), st)
     if company is None:
         return
     ckey = company if isinstance(company, str) else company.key
     roles: list[tuple[str, str]] = [("company", ckey)]
-    for m in _lead_investors(ctx, ckey):
-        roles.append(("leadInvestor", m.key))
-    values = [("roundName", n)] if (n := _round_name(ctx.text)) else []
-    val = next((a for a in money if a is not amount and _VALUATION_WORD.search(ctx.text[a.end:a.end + 16] +
-                                                                                ctx.text[max(0, a.start - 8):a.start])),
-               None)
+    roles += [("leadInvestor", m.key) for m in _lead_investors(ctx, ckey)]
+    roles += [(r, k) for r, k in _same_sentence_investors(ctx, ckey, kw) if (r, k) not in roles
+              and ("leadInvestor", k) not in roles]
+    values = [("roundName", n)] if (n := _round_name(text)) else []
+    val = next((a for a in money if a is not amount and _VALUATION_WORD.search(
+        text[a.end:a.end + 16] + text[max(0, a.start - 8):a.start])), None)
     if val:
         values.append(("valuation", str(val.amount.value)))
         yield Fact("Valuation", st.evidence(ctx), roles=(("company", ckey),), amount=val.amount,
                    date=_date_near(ctx) or _pub(ctx), values=(("basis", "post-money"),))
     fact = Fact("FundingRound", st.evidence(ctx), roles=tuple(roles), values=tuple(values), amount=amount.amount,
-                date=_date_near(ctx, kw.start()) or _pub(ctx), status=_status(ctx.text, "announced"),
+                date=_date_near(ctx, kw.start()) or _pub(ctx), status=_status(text, "announced"),
                 reported_by=_reporter(ctx))
     st.last_round, st.last_round_at = fact, ctx.sentence.index
     st.disc.funded = ckey
@@ -174,16 +182,49 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             yield f
 
 
+_TOTAL = re.compile(r"累计|共投资|总共|合计|共计|一共|\bin total\b|\bto date\b|\btotal of\b|\baltogether\b")
+
+
+def _round_amount(ctx: SentenceContext, money: list[AmountMatch], kw: re.Match[str]) -> AmountMatch | None:
+    """The amount raised: right before the keyword (``50亿美元股权融资``), else the first after it, else the first."""
+    just_before = [a for a in money if a.end <= kw.start() and kw.start() - a.end <= 8]
+    amount = just_before[-1] if just_before else (_first_after(money, kw.start()) or money[0])
+    if _VALUATION_WORD.search(ctx.text[max(0, amount.start - 6):amount.start]) and len(money) == 1:
+        return None
+    return amount
+
+
+def _same_sentence_investors(ctx: SentenceContext, company: str, kw: re.Match[str]) -> list[tuple[str, str]]:
+    """``……轮，由A领投，B、C和D跟投``; ``led by A; B and C were among the other backers``."""
+    out = []
+    text = ctx.text
+    cue = re.search(r"跟投|参投|参与|\bbackers\b|\binvestors\b|\bparticipat\w+|\bjoined by\b|\balongside\b|"
+                    r"\bincluding\b|\bwith participation from\b", text[kw.start():])
+    if not cue:
+        return out
+    cpos = kw.start() + cue.start()
+    clause_start, _ = _clause_bounds(ctx, cpos)
+    for m in ctx.orgs():
+        if m.key == company or m.how == "reference" or _LEAD.search(text[m.end:m.end + 8]):
+            continue
+        if re.search(r"(?:由|led by|co-led by)\s*(?:\S+\s+){0,4}$", text[max(0, m.start - 40):m.start]):
+            continue
+        follows = m.start >= cpos and m.start - cpos <= 60
+        precedes = clause_start <= m.start < cpos
+        if follows or precedes:
+            role = "strategicInvestor" if _STRATEGIC.search(text[max(0, m.start - 12):m.end + 12]) else "investor"
+            out.append((role, m.key))
+    return out
+
+
 def _round_company(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | str | None:
     orgs = ctx.orgs()
     lead = _LEAD.search(ctx.text)
-    # "SoftBank is set to lead investment of $40 billion in OpenAI": the company follows "in"
-    m_in = re.search(r"\b(?:in|into)\s+(?:[\w-]+\s+){0,6}?$", "")
-    for m in orgs:
-        if lead and m.start > lead.end() and re.search(r"\b(?:in|into)\b[^.]{0,80}$", ctx.text[:m.start]):
+    for m in orgs:      # "SoftBank is set to lead investment of $40 billion in OpenAI": the company follows "in"
+        if lead and m.start > lead.end() and re.search(r"\b(?:in|into)\s+(?:\S+\s+){0,8}$", ctx.text[:m.start]):
             return m
-    del m_in
-    before = [m for m in orgs if m.start < pos and not _LEAD.search(ctx.text[m.end:m.end + 6])]
+    before = [m for m in orgs if m.start < pos and not _LEAD.search(ctx.text[m.end:m.end + 6])
+              and not re.search(r"(?:由|led by|co-led by)\s*(?:\S+\s+){0,4}$", ctx.text[max(0, m.start - 40):m.start])]
     if before:
         return before[-1] if re.search(r"\braised?\b|融资|筹集|募集", ctx.text[before[-1].end:pos + 8]) else before[0]
     after = [m for m in orgs if m.start >= pos]
@@ -195,9 +236,10 @@ def _lead_investors(ctx: SentenceContext, company: str) -> list[Mention]:
     for m in ctx.orgs():
         if m.key == company:
             continue
-        after, before = ctx.text[m.end:m.end + 12], ctx.text[max(0, m.start - 10):m.start]
+        after, before = ctx.text[m.end:m.end + 12], ctx.text[max(0, m.start - 40):m.start]
         if re.match(r"\s*(?:领投|牵头|is set to lead|led|leads|will lead|co-led)", after) or \
-                re.search(r"(?:由|led by|co-led by)\s*$", before):
+                re.search(r"(?:由|led by|co-led by)\s*(?:(?:the|a|an|[a-z-]+|[A-Z][a-z]+ian|[A-Z][a-z]+ese)\s+){0,4}$",
+                          before) or re.search(r"(?:由|led by|co-led by)\s*$", before):
             out.append(m)
     return out
 
@@ -231,29 +273,42 @@ def rule_round_investors(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
 
 # ----------------------------------------------------------------------------- investments
 
-_INVEST_ZH = re.compile(r"(?:向|对)(?P<obj>[^，,。]{0,20}?)(?:进行)?(?:投资|注资)|(?:投资|入股|注资|增持|参股|领投|押注)了?")
+_INVEST_ZH = re.compile(r"(?:向|对)(?P<obj>[^，,。]{0,20}?)(?:进行)?(?:投资|注资|出资)|(?:投资|入股|注资|增持|参股|押注)了?|"
+                        r"领投了?(?=[^，,。；;]{0,12}(?:融资|轮))")
 _INVEST_EN = re.compile(r"\b(?:invest(?:s|ed|ing)?|investment|stake|backs|backed|backing|shareholder|"
-                        r"biggest investor|main investor|largest investor|injected)\b")
+                        r"biggest investor|main investor|largest investor|injected|led|leads|co-led)\b")
+_GOT_ZH = re.compile(r"(?:获得|获|拿下|接受)(?:了)?(?P<inv>[^，,。；;]{1,30}?)(?:的)?(?:战略)?(?:投资|注资|融资|入股)")
+_SHARE_EN = re.compile(r"\b(?:owns?|owned|holds?|held|took|takes|acquired|bought|buys?|has)\s+(?:a\s+)?(?:roughly |about |"
+                       r"around |nearly |an estimated |a |an )?(?:\d+(?:\.\d+)?\s?(?:%|per ?cent)|stake|minority stake|"
+                       r"majority stake)(?:\s+stake)?\s+(?:of|in)\b")
+_SHARE_ZH = re.compile(r"持有(?P<obj>[^，,。]{1,16}?)(?:约|近|超过)?\d+(?:\.\d+)?%|持股(?P<obj2>[^，,。]{1,16}?)\d+(?:\.\d+)?%")
+_RECEIVED_EN = re.compile(r"\b(?:received|receives|secured|secures|got|raised|raises)\b[^.;]{0,60}?\bfrom\b")
 
 
 def rule_invested_in(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
-    """``A向B投资``, ``A入股B``, ``A will invest $N in B``, ``investments from A, B and C``."""
-    orgs = [m for m in ctx.orgs()]
+    """``A向B投资``, ``A入股B``, ``A will invest $N in B``, ``investments from A, B and C``, ``B获得A的投资``."""
+    orgs = ctx.orgs()
     text = ctx.text
     status = _status(text)
     for kw in list(_INVEST_ZH.finditer(text)) + list(_INVEST_EN.finditer(text)):
-        if re.search(r"投资者|投资人|投资方|investors?\b|投资局|投资公司|investment (?:company|firm|bank)",
-                     text[kw.start():kw.end() + 4]):
+        if re.search(r"投资者|投资人|投资方|投资局|投资公司|投资机构|investment (?:company|firm|bank|arm|group)",
+                     text[kw.start():kw.end() + 4]) or (re.match(r"investors?\b", text[kw.start():kw.end() + 4])
+                                                        and not re.search(r"(?:biggest|main|largest|lead)\s*$", text[:kw.start()])):
             continue
         before = [m for m in orgs if m.end <= kw.start()]
         after = [m for m in orgs if m.start >= kw.end()]
         if kw.re is _INVEST_ZH and kw["obj"] is not None:
             obj = [m for m in orgs if kw.start("obj") <= m.start < kw.end("obj")]
-            if before and obj:
-                yield from _invest(before[-1], obj[-1], ctx, st, kw.end(), status)
+            subj = _investor_subject(before, text, kw.start())
+            if subj and obj:
+                for o in [obj[-1], *_listed_after(ctx, obj[-1].end, strict=True)]:
+                    yield from _invest(subj, o, ctx, st, kw.end(), status)
             continue
-        if kw.re is _INVEST_EN and re.search(r"investments? from|backed by|invested by|\bfrom\b", text[kw.start():
-                                                                                                    kw.end() + 6]):
+        if kw.group() in ("led", "leads", "co-led"):
+            if not re.match(r"[^.;]{0,30}\b(?:round|investment|funding|financing)\b", text[kw.end():]):
+                continue
+        if kw.re is _INVEST_EN and re.search(r"investments? from|backed by|invested by|led by|\bfrom\b",
+                                              text[kw.start():kw.end() + 6]):
             target = before[-1] if before else st.disc.topic
             for m in after:
                 if target is not None:
@@ -263,7 +318,39 @@ def rule_invested_in(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             subj = _investor_subject(before, text, kw.start())
             obj = _invest_object(after, text, kw.end())
             if subj and obj:
-                yield from _invest(subj, obj, ctx, st, kw.end(), status)
+                for o in [obj, *_listed_after(ctx, obj.end, strict=True)]:
+                    yield from _invest(subj, o, ctx, st, kw.end(), status)
+    yield from _invest_passive(ctx, st, orgs, status)
+
+
+def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], status: str | None) -> Iterator[Fact]:
+    """``B获得A的5亿美元投资``, ``A owns 7% of B``, ``持有B约10%的股份``, ``B received $350 million from A``."""
+    text = ctx.text
+    for m in _GOT_ZH.finditer(text):
+        invs = [o for o in orgs if m.start("inv") <= o.start < m.end("inv")]
+        comp = [o for o in orgs if o.end <= m.start()]
+        if invs and comp:
+            for inv in invs:
+                yield from _invest(inv, comp[-1], ctx, st, m.start(), status or "completed")
+    for m in _SHARE_EN.finditer(text):
+        subj = [o for o in orgs if o.end <= m.start() and not re.search(r"[.;]", text[o.end:m.start()])]
+        obj = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 30]
+        if subj and obj:
+            yield from _invest(subj[-1], obj[0], ctx, st, m.start(), status)
+    for m in _SHARE_ZH.finditer(text):
+        span = (m.start("obj"), m.end("obj")) if m["obj"] else (m.start("obj2"), m.end("obj2"))
+        subj = [o for o in orgs if o.end <= m.start()]
+        obj = [o for o in orgs if span[0] <= o.start < span[1]]
+        if subj and obj:
+            yield from _invest(subj[-1], obj[-1], ctx, st, m.start(), status)
+    for m in _RECEIVED_EN.finditer(text):
+        if not re.search(r"shares?|stock|stake|investment|funding|equity|capital", text):
+            continue
+        comp = [o for o in orgs if o.end <= m.start()]
+        invs = [o for o in orgs if o.start >= m.end()]
+        if comp and invs:
+            for inv in [invs[0], *_listed_after(ctx, invs[0].end, strict=True)]:
+                yield from _invest(inv, comp[-1], ctx, st, m.start(), status or "completed")
 
 
 def _investor_subject(before: list[Mention], text: str, pos: int) -> Mention | None:
@@ -277,7 +364,7 @@ def _investor_subject(before: list[Mention], text: str, pos: int) -> Mention | N
 def _invest_object(after: list[Mention], text: str, pos: int) -> Mention | None:
     for m in after:
         gap = text[pos:m.start]
-        if len(gap) <= 60 and (re.search(r"\b(?:in|into)\b", gap) or len(gap) <= 4 or
+        if len(gap) <= 100 and (re.search(r"\b(?:in|into)\b", gap) or len(gap) <= 4 or
                                re.search(r"(?:入股|投资|注资)\s*$", text[:m.start])):
             return m
     return None
@@ -451,60 +538,118 @@ def _seller_score(ctx: SentenceContext, m: Mention) -> int:
     return 2 * bool(tags & {"chip", "cloud", "hardware"}) - bool(tags & {"lab", "investor"})
 
 
+_FROM_EN = re.compile(r"\b(?:buy|buys|bought|buying|purchase|purchases|purchased|purchasing|rent|rents|rented|renting|"
+                      r"lease|leases|leased|source|sources|sourced|order|orders|ordered)\b[^.;]{0,60}?\bfrom\b")
+_ORDER_WITH = re.compile(r"\b(?:placed|places|place|signed|signs|sign|expanded|expands|struck|strikes|inked|inks)\b[^.;]{0,60}?"
+                         r"\b(?:order|orders|contract|contracts|deal|agreement|commitment)\s+with\b")
+_SPEND_ON = re.compile(r"\bspend(?:s|ing)?\b[^.;]{0,30}?\bon\b")
+_SUPPLIER = re.compile(r"是(?P<cust>[^，,。]{1,16}?)的(?:[^，,。]{0,10}?)(?:供应商|供货商|提供商|服务商)|"
+                       r"\b(?:is|was|as|became|remains)\s+(?P<cust2>[^.;]{1,30}?)['’]s\s+(?:\w+\s+){0,3}?(?:supplier|provider|vendor)\b")
+_CUSTOMER = re.compile(r"是(?P<sup>[^，,。]{1,16}?)的(?:[^，,。]{0,8}?)(?:客户|买家)|"
+                       r"\b(?:is|was|as|became|remains)\s+(?P<sup2>[^.;]{1,30}?)['’]s\s+(?:\w+\s+){0,3}?(?:customer|client)\b|"
+                       r"\baccount(?:s|ed)? for\s+\d+(?:\.\d+)?\s?%\s+of\s+(?P<sup3>[^.;]{1,30}?)['’]s\s+(?:revenue|sales)|"
+                       r"占(?P<sup4>[^，,。]{1,16}?)(?:收入|营收|销售额)的")
+_CUSTOMER_OF_SUBJ = re.compile(r"\bas an? (?:major |key |big |large |anchor |important )?(?:customer|client)\b")
+
+
+def _in_span(orgs: list[Mention], a: int, b: int) -> list[Mention]:
+    return [o for o in orgs if a <= o.start < b]
+
+
+def _explicit_purchase(ctx: SentenceContext, orgs: list[Mention]) -> tuple[Mention, Mention] | None:
+    """(buyer, seller) from an explicit construction, or None."""
+    text = ctx.text
+    before_of = lambda pos: [o for o in orgs if o.end <= pos and not re.search(r"[.;。；]", text[o.end:pos])]  # noqa: E731
+    for m in _FROM_EN.finditer(text):
+        sellers = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 6]
+        buyers = before_of(m.start())
+        if sellers and buyers:
+            return buyers[-1], sellers[0]
+    for m in _ORDER_WITH.finditer(text):
+        sellers = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 6]
+        buyers = before_of(m.start())
+        if sellers and buyers:
+            b, s = buyers[-1], sellers[0]
+            return (b, s) if _seller_score(ctx, s) >= _seller_score(ctx, b) else (s, b)
+    for m in _SPEND_ON.finditer(text):
+        sellers = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 20]
+        buyers = before_of(m.start())
+        if sellers and buyers and _CHIP_WORDS.search(text[m.end():m.end() + 40]):
+            return buyers[-1], sellers[0]
+    for m in _SUPPLIER.finditer(text):
+        g = "cust" if m["cust"] is not None else "cust2"
+        cust = _in_span(orgs, m.start(g), m.end(g))
+        sup = before_of(m.start())
+        if cust and sup:
+            return cust[-1], sup[-1]
+    for m in _CUSTOMER.finditer(text):
+        g = next(x for x in ("sup", "sup2", "sup3", "sup4") if m[x] is not None)
+        sup = _in_span(orgs, m.start(g), m.end(g))
+        cust = before_of(m.start())
+        if cust and sup:
+            return cust[-1], sup[-1]
+    m = _CUSTOMER_OF_SUBJ.search(text)
+    if m:
+        cands = before_of(m.start())
+        subj = [o for o in orgs if _seller_score(ctx, o) > 0]
+        if cands and subj and cands[-1].key != subj[0].key:
+            return cands[-1], subj[0]
+    m = _SUPPLY_ZH.search(text)
+    if m:
+        cust = _in_span(orgs, m.start("cust"), m.end("cust"))
+        prov = [o for o in orgs if o.end <= m.start()]
+        if cust and prov:
+            return cust[0], prov[-1]
+    return None
+
+
 def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     """Who pays whom for compute: ``OpenAI与甲骨文签署算力采购合同``, ``为OpenAI部署……配备英伟达芯片``,
-    ``拥有一百万枚英伟达H100 GPU``, ``using Nvidia's chips``, ``OpenAI as a major customer``."""
+    ``拥有一百万枚英伟达H100 GPU``, ``buys chips from Nvidia``, ``微软是OpenAI的云服务供应商``."""
     text = ctx.text
-    kw = _BUY.search(text)
-    if not kw:
-        return
     orgs = [m for m in ctx.orgs() if not _pure_investor(ctx, m.key)]
-    keys = list(dict.fromkeys(m.key for m in orgs))
-    if len(keys) < 2 and not _SUPPLY_ZH.search(text):
-        return
-    compute = bool(_CHIP_WORDS.search(text) or re.search(r"云|数据中心|compute|cloud|data cent", text))
-    buyer = seller = None
-    sup = _SUPPLY_ZH.search(text)
-    if sup:
-        cust = [m for m in orgs if sup.start("cust") <= m.start < sup.end("cust")]
-        prov = [m for m in orgs if m.end <= sup.start()]
-        if cust and prov:
-            buyer, seller = cust[0], prov[-1]
-    cm = re.search(r"\bas an? (?:major |key |big |large |anchor )?(?:customer|client)\b|"
-                   r"(?:最大|重要|主要)?(?:客户)", text)
-    if buyer is None and cm:
-        cands = [m for m in orgs if m.start < cm.start()]
-        subj = [m for m in orgs if _seller_score(ctx, m) > 0]
-        if cands and subj and cands[-1].key != subj[0].key:
-            buyer, seller = cands[-1], subj[0]
-    if buyer is None and compute:
+    pair = _explicit_purchase(ctx, orgs)
+    if pair is None:
+        if not _BUY.search(text) or len({m.key for m in orgs}) < 2:
+            return
+        if re.search(r"投资|入股|\binvest", text) and not re.search(r"采购|购买|合同|purchase|contract|buy|chips|芯片|GPU",
+                                                                    text):
+            return
+        compute = bool(_CHIP_WORDS.search(text) or re.search(r"云|数据中心|compute|cloud|data cent|capacity", text))
+        deal = bool(ctx.money() and re.search(r"合同|协议|订单|contract|agreement|deal|order", text))
         ranked = sorted(orgs, key=lambda m: -_seller_score(ctx, m))
-        if ranked and _seller_score(ctx, ranked[0]) > 0:
-            seller = ranked[0]
-            others = [m for m in orgs if m.key != seller.key]
-            if others:
-                buyer = others[0]
-    if buyer is None or seller is None or buyer.key == seller.key:
-        return
-    if re.search(r"投资|入股|\binvest", text) and not re.search(r"采购|购买|合同|purchase|contract|buy|chips|芯片|GPU",
-                                                                text):
+        if not (compute or deal) or not ranked or _seller_score(ctx, ranked[0]) <= 0:
+            return
+        seller = ranked[0]
+        others = [m for m in orgs if m.key != seller.key and _seller_score(ctx, m) < _seller_score(ctx, seller)]
+        if not others:
+            return
+        pair = (others[0], seller)
+    buyer, seller = pair
+    if buyer.key == seller.key:
         return
     yield from (f for f in [_rel("buysFrom", buyer, seller, ctx, st, status=_status(text))] if f)
+    yield from _contract(ctx, st, buyer, seller)
+
+
+def _contract(ctx: SentenceContext, st: RuleState, buyer: Mention, seller: Mention) -> Iterator[Fact]:
+    text = ctx.text
     money = ctx.money()
     caps = ctx.capacities
-    if money or caps or re.search(r"合同|协议|contract|agreement|deal|意向书|letter of intent", text):
-        subject = "GPUs" if re.search(r"GPU|芯片|chip", text) else ("cloud compute" if re.search(
-            r"算力|云|compute|cloud", text) else None)
-        values = [("capacity", caps[0].text)] if caps else []
-        if subject:
-            values.append(("subject", subject))
-        amount = next((a for a in money if not re.search(r"每年|平均|per year|a year", text[a.start - 8:a.start])),
-                      None)
-        fact = Fact("Contract", st.evidence(ctx), roles=(("buyer", buyer.key), ("seller", seller.key)),
-                    amount=amount.amount if amount else None, values=tuple(values), date=_date_near(ctx),
-                    status=_status(text), reported_by=_reporter(ctx))
-        st.last_contract, st.last_contract_at = fact, ctx.sentence.index
-        yield fact
+    if not (money or caps or re.search(r"合同|协议|contract|agreement|deal|意向书|letter of intent", text)):
+        return
+    subject = "GPUs" if re.search(r"GPU|芯片|chip|processor", text) else ("cloud compute" if re.search(
+        r"算力|云|compute|cloud|capacity", text) else None)
+    values = [("capacity", caps[0].text)] if caps else []
+    if subject:
+        values.append(("subject", subject))
+    amount = next((a for a in money if not re.search(r"每年|平均|per year|a year|annual", text[max(0, a.start - 8):a.start])
+                   and not re.search(r"stock|shares|股", text[a.end:a.end + 12])), None)
+    fact = Fact("Contract", st.evidence(ctx), roles=(("buyer", buyer.key), ("seller", seller.key)),
+                amount=amount.amount if amount else None, values=tuple(values), date=_date_near(ctx),
+                status=_status(text), reported_by=_reporter(ctx))
+    st.last_contract, st.last_contract_at = fact, ctx.sentence.index
+    yield fact
 
 
 def rule_contract_capacity(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
@@ -600,16 +745,19 @@ def rule_control(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
                 yield from (f for f in [_rel("founded", who[-1], o, ctx, st)] if f)
 
 
-def _listed_after(ctx: SentenceContext, pos: int) -> list[Mention]:
-    """Organisations listed right after ``pos``: ``的xAI、特斯拉、SpaceX和X等公司`` (a short descriptor allowed)."""
+def _listed_after(ctx: SentenceContext, pos: int, *, strict: bool = False) -> list[Mention]:
+    """Organisations listed right after ``pos``: ``的xAI、特斯拉、SpaceX和X等公司`` (a short descriptor allowed).
+
+    ``strict``: only the ones coordinated with what ends at ``pos`` (``和百川智能``, ``, Nokia and Dell``).
+    """
     out: list[Mention] = []
     cur = pos
     for m in ctx.orgs():
         if m.start < pos:
             continue
         gap = ctx.text[cur:m.start]
-        if (not out and len(gap) <= 8 and not re.search(r"[，,。]", gap)) or (out and re.fullmatch(
-                r"\s*(?:、|和|与|及|以及|,|，|and)\s*", gap)):
+        if (not out and not strict and len(gap) <= 8 and not re.search(r"[，,。]", gap)) or ((out or strict) and re.fullmatch(
+                r"\s*(?:、|和|与|及|以及|,|，|and|, and|as well as)\s*", gap)):
             out.append(m)
             cur = m.end
         elif out:
@@ -681,7 +829,9 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         person = next((p for p in people if 0 <= p.start - kw.end() <= 12 and not re.search(r"[,，.;]", text[
             kw.end():p.start])), None)
         if person is None:
-            person = next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 3), None)
+            person = next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 24 and re.fullmatch(
+                r"\s*(?:,\s*)?(?:the\s+|its\s+|a\s+|former\s+|co-)?(?:[a-z-]+\s+){0,2}|\s*(?:[,，]\s*)?(?:\S+['’]s\s+)",
+                text[p.end:kw.start()])), None)
         if person is None:
             continue
         org = next((o for o in reversed(orgs) if 0 <= kw.start() - o.end <= 14

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from dealgraph.graph.store import Store
 
 from dealgraph.api import KnowledgeGraph
 from dealgraph.errors import StoreBusyError, StoreError
+from dealgraph.graph.store import Store
 
 ARTICLE = "英伟达向xAI投资20亿美元。xAI购买英伟达GPU。软银旗下的Arm与OpenAI合作。"
 

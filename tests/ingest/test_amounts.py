@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from dealgraph.ingest.amounts import find_amounts, find_capacities, zh_numeral
 from hypothesis import given
 from hypothesis import strategies as st
+
+from dealgraph.ingest.amounts import find_amounts, find_capacities, zh_numeral
 
 AMOUNTS = [
     ("共筹集200億美元", "20000000000", "USD", "exact"),

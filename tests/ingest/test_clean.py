@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from dealgraph.ingest.clean import clean, to_simplified
 from hypothesis import given
 from hypothesis import strategies as st
+
+from dealgraph.ingest.clean import clean, to_simplified
 
 CASES = [
     ("擴(kuò)張", "擴張"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from dealgraph.ingest.dates import find_dates
 from hypothesis import given
 from hypothesis import strategies as st
+
+from dealgraph.ingest.dates import find_dates
 
 CASES = [
     ("当地时间1月6日", date(2026, 1, 7), "2026-01-06"),

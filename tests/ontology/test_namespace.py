@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 import rdflib
-from dealgraph.ontology import DG, ontology_path, shapes_path
 from rdflib.namespace import OWL, RDF, RDFS
+
+from dealgraph.ontology import DG, ontology_path, shapes_path
 
 
 def declared_terms() -> set[str]:

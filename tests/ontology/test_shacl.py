@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import rdflib
-from dealgraph.ontology import ontology_path, shapes_path
 
 from dealgraph.api import KnowledgeGraph
+from dealgraph.ontology import ontology_path, shapes_path
 from tests.conftest import SEED, needs_shared
 
 pyshacl = pytest.importorskip("pyshacl")

@@ -1,0 +1,81 @@
+"""Extraction rules on sentences written for these tests, in simplified and traditional Chinese and English.
+
+Each case: an article (one or a few sentences), its publication date, and facts that must be found
+(``kind subject object``) or must not be. Entity keys come from ``ontology/entities.tsv`` or ``new_key``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dealgraph.ingest.mentions import new_key
+from dealgraph.ingest.model import RawDocument
+from dealgraph.ingest.pipeline import extract
+
+CASES = [
+    # investments
+    ("腾讯本周向月之暗面投资3亿美元。", ["investedIn tencent moonshot-ai"], []),
+    ("據報道，輝達計劃向Anthropic投資100億美元。", ["investedIn nvidia anthropic"], []),
+    ("阿里巴巴此前已经投资了智谱和百川智能。", ["investedIn alibaba zhipu-ai", "investedIn alibaba baichuan"], []),
+    ("Amazon has invested $8 billion in Anthropic since 2023.", ["investedIn amazon anthropic"], []),
+    ("Microsoft owns roughly 27% of OpenAI after the restructuring.", ["investedIn microsoft openai"], []),
+    ("CoreWeave received $350 million from Nvidia in exchange for shares.", ["investedIn nvidia coreweave"], []),
+    # rounds
+    ("Anthropic完成130億美元F輪融資，由ICONIQ領投，富達和光速創投跟投。",
+     ["FundingRound anthropic", "investedIn iconiq anthropic"], []),
+    ("Cohere closed a $500 million Series D round led by Radical Ventures; Nvidia and Salesforce Ventures were "
+     "among the other backers.", ["FundingRound cohere", "investedIn nvidia cohere"], []),
+    ("月之暗面获得腾讯5亿美元的战略投资。", ["investedIn tencent moonshot-ai", "FundingRound moonshot-ai"], []),
+    # purchases
+    ("Meta will buy Nvidia chips worth $10 billion for its new clusters.", ["buysFrom meta-platforms nvidia"], []),
+    ("OpenAI signed a $38 billion cloud computing deal with AWS on Monday.", ["buysFrom openai aws",
+                                                                            "Contract openai aws"], []),
+    ("微軟是OpenAI最主要的雲端服務供應商。", ["buysFrom openai microsoft"], []),
+    ("Nscale will buy the GPUs from AMD and run them for its customers.", ["buysFrom nscale amd"], []),
+    # partners and control
+    ("英伟达与诺基亚宣布合作开发6G网络设备。", ["partnerOf nvidia 诺基亚"], []),
+    ("谷歌旗下的DeepMind发布了新模型。", ["controls google google-deepmind"], []),
+    ("Instagram, owned by Meta, launched a new AI feature.", ["controls meta-platforms instagram"], []),
+    # people
+    ("AMD行政總裁蘇姿丰表示，需求強勁。", ["executiveOf lisa-su amd"], []),
+    ("Anthropic CEO Dario Amodei said the company would expand.", ["executiveOf dario-amodei anthropic"], []),
+    ("Jensen Huang, the chief executive of Nvidia, spoke on Tuesday.", ["executiveOf jensen-huang nvidia"], []),
+    ("软银创始人孙正义称，他看好人工智能。", ["founded masayoshi-son softbank"], []),
+    ("DeepSeek was founded by Liang Wenfeng in 2023.", ["founded liang-wenfeng deepseek"], []),
+    # numbers
+    ("据彭博社报道，Anthropic估值约为1830亿美元。", ["Valuation anthropic"], []),
+    ("OpenAI's annualized revenue reached about $13 billion this year.", ["FinancialMetric openai"], []),
+    # negatives: no relation where the text states none
+    ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
+                                                                           "buysFrom nvidia amd"]),
+    ("英伟达股价上涨4%，市值突破4万亿美元。", ["FinancialMetric nvidia"], ["investedIn nvidia nvidia"]),
+]
+
+
+def _facts(text: str) -> set[str]:
+    ex = extract(RawDocument(text, published=__import__("datetime").date(2025, 10, 1)))
+    out = set()
+    for f in ex.facts:
+        if f.subject:
+            out.add(f"{f.kind} {f.subject} {f.object}")
+        else:
+            first = f.roles[0][1]
+            out.add(f"{f.kind} {first}")
+            if f.kind == "Contract":
+                out.add(f"{f.kind} {f.role('buyer')[0] if f.role('buyer') else ''} "
+                        f"{f.role('seller')[0] if f.role('seller') else ''}")
+    return out
+
+
+def _key(fact: str) -> str:
+    parts = fact.split()
+    return " ".join(parts[:1] + [p if ("-" in p or p.isascii()) else new_key(p) for p in parts[1:]])
+
+
+@pytest.mark.parametrize("text, want, not_want", CASES, ids=[c[0][:30] for c in CASES])
+def test_rule(text, want, not_want):
+    got = _facts(text)
+    for w in want:
+        assert _key(w) in got, (w, sorted(got))
+    for n in not_want:
+        assert _key(n) not in got, (n, sorted(got))
