@@ -46,6 +46,8 @@ from typing import Any
 
 import networkx as nx
 
+from dealgraph.errors import EntityNotFound
+
 __all__ = [
     "render_html",
     "build_page",
@@ -91,6 +93,7 @@ _CYCLE_COLOR = "#d62728"
 _USD_RATE = {"USD": 1.0, "CNY": 0.14, "RMB": 0.14, "HKD": 0.128, "EUR": 1.08, "GBP": 1.27, "JPY": 0.0067}
 
 _MAX_NAMES, _MAX_TEXT, _MAX_EVIDENCE, _MAX_SOURCES = 40, 400, 5, 10
+_MAX_CYCLES = 200  # listed and highlighted, strongest first (the order the caller gives)
 _LARGE_LAYOUT = 500  # nodes; below this networkx's dense spring_layout is fast enough
 _ASSETS = "viz_assets"
 _VIS_JS = "lib/vis-9.1.2/vis-network.min.js"
@@ -133,8 +136,11 @@ def render_html(
                       aggregate_limit=aggregate_limit)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, target)
+    try:
+        tmp.write_text(page, encoding="utf-8")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     log.info("wrote %s (%d KB)", target, len(page.encode()) // 1024)
     return target
 
@@ -154,11 +160,10 @@ def build_page(
     if focus:
         focus_key = find_entity(view, focus)
         if focus_key is None:
-            from dealgraph.errors import EntityNotFound
-
             raise EntityNotFound(f"no entity named {focus!r} in the graph; try `dealgraph show` with another name")
         graph = focus_subgraph(view, focus_key, depth)
     kept_cycles = _cycles_within(cycles, graph)
+    listed_cycles = kept_cycles[:_MAX_CYCLES]
     total_nodes = graph.number_of_nodes()
     if total_nodes > aggregate_limit:
         keep = {n for c in kept_cycles for n in c["nodes"]} | ({focus_key} if focus_key else set())
@@ -166,8 +171,8 @@ def build_page(
     layout = _layout(graph, physics_limit)
     meta = {"title": str(title), "focus": focus if focus else None, "depth": depth if focus else None,
             "entities": total_nodes, "drawn": graph.number_of_nodes(), "physics": layout.physics,
-            "iterations": layout.iterations}
-    payload = _payload(graph, kept_cycles, layout, meta)
+            "iterations": layout.iterations, "cyclesFound": len(kept_cycles)}
+    payload = _payload(graph, listed_cycles, layout, meta)
     return _assemble(payload, str(title))
 
 
@@ -301,7 +306,7 @@ def _merged_edge_attrs(attrs_list: list[dict]) -> dict[str, Any]:
         "currency": next(iter(currencies)) if len(currencies) == 1 else None,
         "date": dates[-1] if dates else None,
         "status": None,
-        "sources": list(dict.fromkeys(s for a in attrs_list for s in a.get("sources") or ()))[:_MAX_SOURCES],
+        "sources": list(dict.fromkeys(s for a in attrs_list for s in _sources(a)))[:_MAX_SOURCES],
         "evidence": [e for a in attrs_list for e in a.get("evidence") or ()][:_MAX_EVIDENCE],
         "count": len(attrs_list),
     }
@@ -314,7 +319,8 @@ def _layout(graph: nx.MultiDiGraph, physics_limit: int) -> _Layout:
     """Seeded physics up to ``physics_limit`` nodes, a layout computed here above it."""
     n = graph.number_of_nodes()
     physics = n <= physics_limit
-    iterations = 150 if physics else 30
+    # O(n^2) a step: past 3,000 nodes take fewer steps (10 at 10k nodes) so the page still comes in seconds
+    iterations = 150 if physics else max(10, min(30, int(30 * (3000 / max(n, 1)) ** 2)))
     try:
         positions = _python_layout(graph, iterations=60 if physics else iterations)
     except ImportError:  # numpy (and scipy past 500 nodes) missing: the browser lays it out alone
@@ -360,10 +366,11 @@ def _fruchterman_reingold(graph: nx.Graph, *, iterations: int, seed: int = 7) ->
     return {key: (float(z[i].real), float(z[i].imag)) for i, key in enumerate(nodes)}
 
 
-def _repulsion(z: Any, k2: float, chunk: int = 1024) -> Any:
+def _repulsion(z: Any, k2: float) -> Any:
     import numpy as np
 
     n = len(z)
+    chunk = max(64, (1 << 24) // max(n, 1))  # rows a step: at most ~128 MB of complex64 pairs
     out = np.empty(n, dtype=np.complex128)
     for start in range(0, n, chunk):
         d = np.conj(z[start:start + chunk, None] - z[None, :])
@@ -414,6 +421,10 @@ def format_amount(amount: Any, currency: str | None) -> str:
     return f"{prefix}{number:.0f}"
 
 
+def _dated(text: str, date: Any) -> str:
+    return f"{text} ({_text(date, 40)})" if text and date else text
+
+
 def _usd(amount: Any, currency: str | None) -> float | None:
     number = _finite(amount)
     if number is None or number <= 0:
@@ -441,7 +452,18 @@ def _text(value: Any, limit: int = _MAX_TEXT) -> str:
 def _texts(values: Any, count: int, limit: int = _MAX_TEXT) -> list[str]:
     if isinstance(values, str):
         values = [values]
+    elif isinstance(values, (set, frozenset)):
+        values = sorted(values, key=str)
     return [_text(v, limit) for v in list(values or ())[:count]]
+
+
+def _sources(attrs: Mapping[str, Any]) -> list[str]:
+    """The article URLs where known (the view's ``urls``, parallel to ``sources``), else the article IRIs."""
+    iris = _texts(attrs.get("sources"), _MAX_SOURCES, 500)
+    urls = attrs.get("urls") or []
+    urls = list(urls) if isinstance(urls, (list, tuple)) else []
+    shown = [_text(urls[i], 500) if i < len(urls) and urls[i] else iri for i, iri in enumerate(iris)]
+    return list(dict.fromkeys(shown))
 
 
 # ----------------------------------------------------------------------------------------------- payload
@@ -497,7 +519,7 @@ def _node_records(graph: nx.MultiDiGraph, ids: dict[Any, int], positions: dict |
             "id": ids[key], "iri": _text(key, 300), "label": label,
             "type": kind if kind in TYPE_STYLES else "Other",
             "names": [n for n in dict.fromkeys(_texts(attrs.get("names"), names_cap, 200)) if n != label],
-            "valuation": format_amount(valuation, attrs.get("valuation_currency")),
+            "valuation": _dated(format_amount(valuation, attrs.get("valuation_currency")), attrs.get("valuation_date")),
             "size": _node_size(valuation, attrs.get("valuation_currency")),
         }
         if attrs.get("group"):
@@ -535,7 +557,7 @@ def _edge_record(eid: int, u: int, v: int, pred: str, attrs: Mapping[str, Any]) 
         "width": _edge_width(amount, attrs.get("currency")),
         "date": _text(attrs.get("date"), 40) or None,
         "status": _text(attrs.get("status"), 40) or None,
-        "sources": _texts(attrs.get("sources"), _MAX_SOURCES, 500),
+        "sources": _sources(attrs),
         "evidence": _texts(attrs.get("evidence"), _MAX_EVIDENCE),
     }
     if attrs.get("count"):
@@ -544,7 +566,7 @@ def _edge_record(eid: int, u: int, v: int, pred: str, attrs: Mapping[str, Any]) 
 
 
 def _merge_evidence(record: dict[str, Any], attrs: Mapping[str, Any]) -> None:
-    record["sources"] = list(dict.fromkeys(record["sources"] + _texts(attrs.get("sources"), _MAX_SOURCES, 500)))
+    record["sources"] = list(dict.fromkeys(record["sources"] + _sources(attrs)))
     record["sources"] = record["sources"][:_MAX_SOURCES]
     record["evidence"] = list(dict.fromkeys(record["evidence"] + _texts(attrs.get("evidence"), _MAX_EVIDENCE)))
     record["evidence"] = record["evidence"][:_MAX_EVIDENCE]

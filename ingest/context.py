@@ -16,9 +16,15 @@ from dealgraph.ingest.dates import DateMatch, find_dates
 from dealgraph.ingest.gazetteer import Gazetteer
 from dealgraph.ingest.model import Mention, Sentence
 
-__all__ = ["SentenceContext", "Discourse", "build_context", "NON_PARTY_TAGS"]
+__all__ = ["SentenceContext", "Discourse", "build_context", "NON_PARTY_TAGS", "pure_investor"]
 
 NON_PARTY_TAGS = {"media", "research", "exchange"}
+
+
+def pure_investor(tags: tuple[str, ...] | set[str]) -> bool:
+    """Whether the table knows an organisation only as an investor (a fund, not an operating company)."""
+    t = set(tags)
+    return bool(t & {"investor", "sovereign", "bank"}) and not t & {"chip", "cloud", "lab", "bigtech", "hardware"}
 _THE_COMPANY = re.compile(r"该公司|这家公司|該公司|這家公司|该企业|该初创公司|(?<![\w])公司(?=估值|累计|目前|将|也|的)|"
                           r"\b(?:[Tt]he (?:company|firm|startup|start-up|group|ChatGPT maker|chipmaker|AI lab|"
                           r"Dutch company|French startup|French company|Japanese firm|lab))\b|^It\b|(?<=[.,;] )it\b")
@@ -122,7 +128,7 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
 
 def _update(disc: Discourse, ctx: SentenceContext) -> None:
     orgs = [m for m in ctx.orgs() if m.how != "reference"]
-    orgs = [m for m in orgs if not {"investor", "sovereign", "bank"} & set(ctx.tags.get(m.key, ()))] or orgs
+    orgs = [m for m in orgs if not pure_investor(ctx.tags.get(m.key, ()))] or orgs
     for m in orgs:
         disc.counts[m.key] = disc.counts.get(m.key, 0) + 1
     if disc.counts:

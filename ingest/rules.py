@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from dealgraph.ingest.amounts import AmountMatch
-from dealgraph.ingest.context import NON_PARTY_TAGS, Discourse, SentenceContext
+from dealgraph.ingest.context import NON_PARTY_TAGS, Discourse, SentenceContext, pure_investor
 from dealgraph.ingest.model import Amount, Evidence, Fact, Mention, PartialDate
 
 __all__ = ["EXTRACTOR", "RULES", "RuleState", "apply_rules"]
@@ -143,12 +143,14 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     text = ctx.text
     kw = _RAISE.search(text) or _ROUND.search(text) or _GOT_ZH.search(text)
     money = ctx.money()
-    if not kw or not money or re.search(r"债务融资|债券|贷款|\bdebt\b|\bloan\b|\bbonds?\b", text) or \
-            re.search(r"IPO|上市|\bpublic offering\b|\blisting\b", text[max(0, kw.start() - 8):kw.end() + 8]):
+    if not kw or not money:
         return
     if _TOTAL.search(text):              # "30家机构共投资MiniMax 15亿美元": a total, not one round
         company = _round_company(ctx, kw.start(), st)
         st.disc.funded = company if isinstance(company, str) else (company.key if company else st.disc.funded)
+        return
+    if re.search(r"债务融资|债券|贷款|\bdebt\b|\bloan\b|\bbonds?\b", text) or \
+            re.search(r"IPO|上市|\bpublic offering\b|\blisting\b", text[max(0, kw.start() - 4):kw.end() + 4]):
         return
     money = [a for a in money if not re.match(r"\s*(?:的)?(?:融资目标|目标|target)", text[a.end:a.end + 8])]
     if not money:
@@ -182,16 +184,17 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             yield f
 
 
-_TOTAL = re.compile(r"累计|共投资|总共|合计|共计|一共|\bin total\b|\bto date\b|\btotal of\b|\baltogether\b")
+_TOTAL = re.compile(r"累计|共投资|总共|合计|共计|一共|\bto date\b|\baltogether\b|\bin total\b(?!.*\bround\b)|\btotal of\b(?!.*\bround\b)")
 
 
 def _round_amount(ctx: SentenceContext, money: list[AmountMatch], kw: re.Match[str]) -> AmountMatch | None:
     """The amount raised: right before the keyword (``50亿美元股权融资``), else the first after it, else the first."""
-    just_before = [a for a in money if a.end <= kw.start() and kw.start() - a.end <= 8]
-    amount = just_before[-1] if just_before else (_first_after(money, kw.start()) or money[0])
-    if _VALUATION_WORD.search(ctx.text[max(0, amount.start - 6):amount.start]) and len(money) == 1:
+    money = [a for a in money if not _VALUATION_WORD.search(ctx.text[max(0, a.start - 8):a.start])
+             and not re.match(r"[\s-]*(?:\w+[\s-]+){0,1}(?:valuation|估值)", ctx.text[a.end:a.end + 20])]
+    if not money:
         return None
-    return amount
+    just_before = [a for a in money if a.end <= kw.start() and kw.start() - a.end <= 8]
+    return just_before[-1] if just_before else (_first_after(money, kw.start()) or money[0])
 
 
 def _same_sentence_investors(ctx: SentenceContext, company: str, kw: re.Match[str]) -> list[tuple[str, str]]:
@@ -356,7 +359,7 @@ def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], st
 def _investor_subject(before: list[Mention], text: str, pos: int) -> Mention | None:
     for m in reversed(before):
         gap = text[m.end:pos]
-        if len(gap) <= 40 and not re.search(r"[。；;]", gap):
+        if len(gap) <= (40 if re.search(r"[\u4e00-\u9fff]", gap) else 90) and not re.search(r"[。；;]", gap):
             return m
     return None
 
@@ -375,8 +378,15 @@ def _invest(s: Mention | str, o: Mention | str, ctx: SentenceContext, st: RuleSt
     money = [a for a in ctx.money() if a.start >= pos - 30]
     amount = money[0].amount if money else None
     f = _rel("investedIn", s, o, ctx, st, status=status, amount=amount, date=_date_near(ctx))
-    if f is not None:
-        yield f
+    if f is None:
+        return
+    yield f
+    rnd = st.last_round
+    if amount is not None and not (rnd and st.last_round_at == ctx.sentence.index and rnd.role("company") == (f.object,)):
+        # an investment of a stated amount is a financing of the company, even when no round is named
+        role = "investor" if _pure_investor(ctx, f.subject or "") else "strategicInvestor"
+        yield Fact("FundingRound", f.evidence, roles=(("company", f.object or ""), (role, f.subject or "")),
+                   amount=amount, date=f.date or _pub(ctx), status=status or "announced", reported_by=_reporter(ctx))
 
 
 def rule_investor_roles(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
@@ -528,9 +538,7 @@ _SUPPLY_ZH = re.compile(r"为(?P<cust>[^，,。]{1,20}?)(?:建设|部署|提供|
 
 
 def _pure_investor(ctx: SentenceContext, key: str) -> bool:
-    tags = set(ctx.tags.get(key, ()))
-    return bool(tags & {"investor", "sovereign", "bank"}) and not tags & {"chip", "cloud", "lab", "bigtech",
-                                                                           "hardware"}
+    return pure_investor(ctx.tags.get(key, ()))
 
 
 def _seller_score(ctx: SentenceContext, m: Mention) -> int:
@@ -668,7 +676,8 @@ def rule_contract_capacity(ctx: SentenceContext, st: RuleState) -> Iterator[Fact
 
 # ----------------------------------------------------------------------------- partners, control, people, products
 
-_PARTNER = re.compile(r"合作伙伴|合作|联合开发|共同开发|共建|携手|联手|结盟|战略协议|\bpartner(?:s|ed|ing|ship)?\b|"
+_PARTNER = re.compile(r"合作伙伴|合作|联合开发|共同开发|共建|携手|联手|结盟|战略协议|"
+                      r"\bpartner(?:s|ed|ing)?\s+(?:with|to|on|in)\b|\bpartnership\b|\b(?:key|strategic|technology) partners?\b|"
                       r"\bjointly\b|\bcollaborat\w+|\bteam(?:s|ed)? up\b|\bstrategic deal\b|\balliance\b")
 
 
@@ -677,7 +686,7 @@ def rule_partner(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     kw = _PARTNER.search(ctx.text)
     if not kw:
         return
-    orgs = [m for m in ctx.orgs() if not _pure_investor(ctx, m.key) or m.how == "reference"]
+    orgs = ctx.orgs()
     if re.search(r"重要合作伙伴|合作伙伴等|其他合作伙伴", ctx.text) and _INVESTORS_WORD.search(ctx.text):
         return
     of = re.search(r"是(?P<o>.{1,12}?)的(?:[\u4e00-\u9fff]{0,4})?合作伙伴|(?:partner|partners) (?:of|to) ", ctx.text)

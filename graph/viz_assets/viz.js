@@ -12,7 +12,7 @@
   var GLYPHS = {dot: "\u25CF", diamond: "\u25C6", square: "\u25A0", triangle: "\u25B2", star: "\u2605",
     hexagon: "\u2B22"};
   var nodeById = new Map(), edgesOf = new Map(), predicateStyle = new Map();
-  var state = {hidden: new Set(), from: "", to: "", undated: true};
+  var state = {hidden: new Set(), from: "", to: "", undated: true, isolated: true};
   var network, nodesDS, edgesDS, stableAt = null, resolveStable, timings = {script: performance.now()};
   var stable = new Promise(function (resolve) { resolveStable = resolve; });
 
@@ -190,7 +190,7 @@
       layout: {improvedLayout: !positioned && n <= 100, randomSeed: 7},
       physics: meta.physics ? {
         enabled: true, solver: "barnesHut", timestep: 0.5, minVelocity: 0.75, maxVelocity: 40,
-        barnesHut: {gravitationalConstant: -5000, centralGravity: 0.3, springLength: 120, springConstant: 0.04,
+        barnesHut: {gravitationalConstant: -4000, centralGravity: 0.7, springLength: 110, springConstant: 0.04,
           damping: 0.35, avoidOverlap: 0.2},
         stabilization: {enabled: true, iterations: meta.iterations, updateInterval: 25, fit: true}
       } : {enabled: false},
@@ -363,7 +363,11 @@
 
   function setupCycles() {
     var list = byId("dg-cycles");
-    byId("dg-cycle-count").textContent = String(data.cycles.length);
+    byId("dg-cycle-count").textContent = String(meta.cyclesFound);
+    if (meta.cyclesFound > data.cycles.length) {
+      list.parentNode.insertBefore(el("p", "dg-note", "the " + data.cycles.length + " strongest of " +
+        meta.cyclesFound), list);
+    }
     if (!data.cycles.length) list.appendChild(el("li", "dg-sub", "none among the entities drawn"));
     data.cycles.forEach(function (c, i) {
       var li = el("li");
@@ -401,7 +405,7 @@
     });
     data.nodes.forEach(function (n) {
       var edges = edgesOf.get(n.id);
-      var hidden = edges.length > 0 && !edges.some(function (e) { return e.visible; });
+      var hidden = edges.length ? !edges.some(function (e) { return e.visible; }) : !state.isolated;
       if (hidden !== Boolean(n.hidden)) { n.hidden = hidden; nodeChanges.push({id: n.id, hidden: hidden}); }
     });
     edgesDS.update(edgeChanges);
@@ -448,13 +452,20 @@
     byId("dg-rel-all").addEventListener("click", function () { setRelations(null); });
     byId("dg-rel-money").addEventListener("click", function () { setRelations(MONEY); });
     var from = byId("dg-date-from"), to = byId("dg-date-to"), undated = byId("dg-undated");
+    var isolated = byId("dg-isolated");
     if (meta.dates) {
       from.min = to.min = meta.dates[0];
       from.max = to.max = meta.dates[1];
       byId("dg-date-span").textContent = "relations dated " + meta.dates[0] + " to " + meta.dates[1];
     }
-    function onDates() { state.from = from.value; state.to = to.value; state.undated = undated.checked; applyFilters(); }
-    [from, to, undated].forEach(function (input) { input.addEventListener("change", onDates); });
+    function onChange() {
+      state.from = from.value;
+      state.to = to.value;
+      state.undated = undated.checked;
+      state.isolated = isolated.checked;
+      applyFilters();
+    }
+    [from, to, undated, isolated].forEach(function (input) { input.addEventListener("change", onChange); });
   }
 
   // ------------------------------------------------------------------------------------------- legend, header
@@ -482,7 +493,7 @@
 
   function updateStats(shownEdges) {
     var parts = [data.nodes.length + " entities", shownEdges + (shownEdges === data.edges.length ? "" :
-      " of " + data.edges.length) + " relations", data.cycles.length + " circular deals"];
+      " of " + data.edges.length) + " relations", meta.cyclesFound + " circular deals"];
     if (meta.entities > data.nodes.length) parts.push("grouped from " + meta.entities);
     if (meta.focus) parts.push("around \u201C" + meta.focus + "\u201D, depth " + meta.depth);
     byId("dg-stats").textContent = parts.join(" \u00B7 ");

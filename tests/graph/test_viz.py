@@ -53,6 +53,7 @@ def sample_view() -> nx.MultiDiGraph:
     _org(g, "grok", "Grok", ["格罗克"], kind="Product")
     _org(g, "colossus", "Colossus", ["孟菲斯超算"], kind="Facility")
     _org(g, "stargate", "Stargate", ["星际之门"], kind="Project")
+    _org(g, "reuters", "Reuters", ["路透社"])  # named in an article, in no relation
     _deal(g, "nvidia", "xai", "investedIn", 2e9, "2024-12", "NVIDIA invested $2 billion in xAI.", "completed")
     _deal(g, "xai", "nvidia", "buysFrom", 1.8e10, "2025-03", "xAI bought 100,000 GPUs from NVIDIA for Colossus.")
     _deal(g, "nvidia", "openai", "investedIn", 1e11, "2025-09", "英伟达计划向OpenAI投资1000亿美元。", "planned")
@@ -220,7 +221,7 @@ def test_focus_and_depth_prune(tmp_path: Path) -> None:
                                                        ["OpenAI", "Oracle", "NVIDIA"]]
     assert two["meta"]["focus"] == "輝達" and two["meta"]["depth"] == 1
     component = _data(build_page(g, [], focus="Colossus", depth=9))
-    assert len(component["nodes"]) == g.number_of_nodes() - 2, "all but the unconnected 阿里巴巴 → 月之暗面"
+    assert len(component["nodes"]) == g.number_of_nodes() - 3, "all but 阿里巴巴 → 月之暗面 and Reuters"
     with pytest.raises(EntityNotFound):
         build_page(g, [], focus="no such company")
 
@@ -310,6 +311,27 @@ def test_odd_values_do_not_break_the_page() -> None:
     data = _data(build_page(g, [{"entities": ["x"], "edges": [], "nodes": ["zzz"]}]))
     assert [n["type"] for n in data["nodes"]] == ["Other", "Other"] and len(data["nodes"][1]["label"]) <= 200
     assert data["edges"][0]["amount"] == "" and data["edges"][0]["evidence"] == ["one"] and data["cycles"] == []
+
+
+def test_view_shapes_from_build_view() -> None:
+    """``build_view`` gives names as a sorted list or set, ``urls`` beside ``sources``, and ``valuation_date``."""
+    g = nx.MultiDiGraph()
+    g.add_node("a", label="A", type="Organization", names={"甲", "A", "阿"}, valuation=5e9, valuation_currency="USD",
+               valuation_date="2025-03")
+    g.add_node("b", label="B", type="Organization", names=["B"], valuation=None)
+    g.add_edge("a", "b", key="investedIn", amount=1e9, currency="USD", sources=["doc/1", "doc/2"],
+               urls=["https://example.com/story", None], evidence=["A invested in B."])
+    data = _data(build_page(g, []))
+    assert data["nodes"][0]["names"] == ["甲", "阿"] and data["nodes"][0]["valuation"] == "USD 5B (2025-03)"
+    assert data["edges"][0]["sources"] == ["https://example.com/story", "doc/2"]
+
+
+def test_many_cycles_are_capped_strongest_first() -> None:
+    g = sample_view()
+    cycles = sample_cycles(g) * 100
+    data = _data(build_page(g, cycles))
+    assert len(data["cycles"]) == viz._MAX_CYCLES and data["meta"]["cyclesFound"] == 400
+    assert data["cycles"][0]["entities"] == ["NVIDIA", "xAI"]
 
 
 def test_module_doctests() -> None:

@@ -275,11 +275,16 @@ def test_sample_page_draws_offline_and_inert(browser: DevTools, tmp_path: Path) 
       const afterDate = d.edges.get({filter: e => !e.hidden}).length;
       from.value = '';
       from.dispatchEvent(new Event('change'));
-      return {hidden: hidden, alone: alone.map(n => d.data.nodes[n.id].label).sort(), afterDate: afterDate,
+      const reuters = d.data.nodes.find(n => n.label === 'Reuters').id, lonely = document.getElementById('dg-isolated');
+      lonely.click();
+      const lonelyHidden = d.nodes.get(reuters).hidden === true;
+      lonely.click();
+      const lonelyBack = d.nodes.get(reuters).hidden === false;
+      return {hidden: hidden, lonely: lonelyHidden && lonelyBack, alone: alone.map(n => d.data.nodes[n.id].label).sort(), afterDate: afterDate,
               restored: d.edges.get({filter: e => e.hidden}).length};
     })()""")
     assert filtered["hidden"] == 5 and sorted(filtered["alone"]) == sorted(["阿里巴巴", "月之暗面"])
-    assert 0 < filtered["afterDate"] < checks["edges"] and filtered["restored"] == 0
+    assert 0 < filtered["afterDate"] < checks["edges"] and filtered["restored"] == 0 and filtered["lonely"]
 
     browser.evaluate("window.dealgraph.network.unselectAll(); document.getElementById('dg-details').hidden = true;"
                      "window.dealgraph.network.fit(); document.getElementById('dg-search').value = '';"
