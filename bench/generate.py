@@ -584,8 +584,9 @@ def random_money_graph(n_nodes: int, n_edges: int, hubs: bool = True, seed: int 
     for k in keys:
         g.nodes[ID_NS + k]["label"] = labels[k]
     docs = max(1, n_edges // 4)
-    while g.number_of_edges() < n_edges:
-        ends = rng.choices(range(n_nodes), cum_weights=cum, k=2 * (n_edges - g.number_of_edges()) + 16)
+    made = 0
+    while made < n_edges:
+        ends = rng.choices(range(n_nodes), cum_weights=cum, k=2 * (n_edges - made) + 16)
         for a, b in zip(ends[::2], ends[1::2], strict=False):
             u, v = ID_NS + keys[a], ID_NS + keys[b]
             if a == b or g.has_edge(u, v):
@@ -595,7 +596,8 @@ def random_money_graph(n_nodes: int, n_edges: int, hubs: bool = True, seed: int 
             preds = [first] + ([{"buysFrom": "investedIn", "investedIn": "buysFrom"}[first]] if rng.random() < 0.1
                                else [])
             g.add_edge(u, v, legs=[(p, _leg(rng, keys[a], keys[b], p, labels, docs, seed)) for p in preds])
-            if g.number_of_edges() >= n_edges:
+            made += 1
+            if made >= n_edges:
                 break
     return g
 

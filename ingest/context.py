@@ -25,7 +25,8 @@ def pure_investor(tags: tuple[str, ...] | set[str]) -> bool:
     """Whether the table knows an organisation only as an investor (a fund, not an operating company)."""
     t = set(tags)
     return bool(t & {"investor", "sovereign", "bank"}) and not t & {"chip", "cloud", "lab", "bigtech", "hardware"}
-_THE_COMPANY = re.compile(r"该公司|这家公司|該公司|這家公司|该企业|该初创公司|(?<![\w])公司(?=估值|累计|目前|将|也|的)|"
+_THE_COMPANY = re.compile(r"该公司|这家公司|該公司|這家公司|该企业|该初创公司|"
+                          r"(?:^|(?<=[，,。；;：:]))公司(?=\d|今年|去年|在|已|于|宣布|表示|计划|正在|将|也|的|估值|累计|目前|还|近|刚|此前|随后|成立)|"
                           r"\b(?:[Tt]he (?:company|firm|startup|start-up|group|ChatGPT maker|chipmaker|AI lab|"
                           r"Dutch company|French startup|French company|Japanese firm|lab))\b|^It\b|(?<=[.,;] )it\b")
 _THE_TWO = re.compile(r"双方|雙方|两家公司|兩家公司|二者|两者|兩者|\b[Tt]he two(?: companies| firms| sides)?\b|"
@@ -47,6 +48,8 @@ class Discourse:
     person: str | None = None
     speaker: str | None = None
     funded: str | None = None          # company of the last funding event
+    project: str | None = None         # the last project named
+    recent: list[set[str]] = field(default_factory=list)   # organisations of the last few sentences
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -104,7 +107,11 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
 
     for m in _THE_COMPANY.finditer(text):
         first = [f for f in found if f.type == "Organization" and f.start < m.start()]
-        add(m, first[0].key if first else (disc.last_org or disc.topic))
+        recent_topic = disc.topic if disc.topic and any(disc.topic in r for r in disc.recent) else None
+        if first and not m.group()[:1].isascii():
+            add(m, first[0].key)               # 该公司 after a name in the same sentence: that name
+        else:
+            add(m, recent_topic or disc.last_org)
     for m in _THE_TWO.finditer(text):
         if disc.pair:
             add(m, disc.pair[0])
@@ -139,6 +146,10 @@ def _update(disc: Discourse, ctx: SentenceContext) -> None:
     if len(keys) >= 2:
         disc.pair = (keys[0], keys[1])
         disc.group = tuple(keys)
+    projects = [m for m in ctx.mentions if m.type == "Project"]
+    if projects:
+        disc.project = projects[-1].key
+    disc.recent = (disc.recent + [{m.key for m in orgs}])[-3:]
     persons = [m for m in ctx.mentions if m.type == "Person"]
     if persons:
         disc.person = persons[-1].key

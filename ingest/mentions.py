@@ -187,6 +187,9 @@ def _resolve_run(text: str, s: int, e: int, gaz: Gazetteer, zh: bool):
     # a table name at the start of a longer run ("OpenAI Chief Executive Officer" → OpenAI)
     for k in range(len(words) - 1, 0, -1):
         key = gaz.lookup(" ".join(words[:k]))
+        if key and all(w.casefold().strip(".,") in ORG_SUFFIX_EN | {"&", "and", "of", "the"} for w in words[k:]):
+            yield s, e, key, gaz.entities[key].type, "table"
+            return
         if key:
             end = _end_of(text, s, words[:k])
             yield s, end, key, gaz.entities[key].type, "table"
@@ -208,6 +211,20 @@ def _resolve_run(text: str, s: int, e: int, gaz: Gazetteer, zh: bool):
         yield s, e, new_key(run), typ, "latin"
 
 
+_TITLE_BEFORE = re.compile(r"(?:首席执行官|执行长|行政总裁|财务长|技术长|营运长|首席财务官|首席技术官|创始人|创办人|董事长|总裁|"
+                           r"合伙人|总监|分析师|部长|主席|CEO|CFO|CTO|COO)\s*$")
+_GIVEN = set("""aaron adam adrian aidan alan albert alex alexander alexandr alice amy andrew andy angela ann anna anthony
+antonio arthur barbara ben benjamin bill bob brad bradley brian bruce bruno carl carlos catherine charles charlie chris
+christian christine christophe christopher claire colin craig dan daniel daniela dario david dennis diana donald doug
+douglas edward elizabeth ellen emily emma eric erik evan frank fred gary george gordon grace greg gregory hans harry
+helen henry ian igor ilya isaac jack jacob james jan jane jason jay jean jeff jeffrey jennifer jensen jeremy jerry jessica
+jim joe john jon jonathan jordan jose josh joshua julia julian justin karen kate katherine keith kelly ken kevin kim larry
+laura lee leo linda lisa lucy luis marc marcus maria mark martin mary masayoshi matt matthew michael michelle mike mira
+mustafa nancy nat nathan nick nicolas noam oliver omar pat patrick paul peter philip pierre rachel ralph ray reed richard
+rob robert roger ron ryan safra sam samuel sarah satya scott sean sebastian sergey shane simon stephen steve steven sundar
+susan thomas tim timothy todd tom tony victor vincent walter wei william yann""".split())
+
+
 def _guess_type(text: str, s: int, e: int, words: list[str], zh: bool) -> str | None:
     low = [w.casefold().strip(".,") for w in words]
     after, before = text[e:e + 12], text[max(0, s - 40):s]
@@ -218,8 +235,15 @@ def _guess_type(text: str, s: int, e: int, words: list[str], zh: bool) -> str | 
     if all(w in _NOT_NAME for w in low) or (len(words) == 1 and len(words[0]) < 2) \
             or not re.search(r"[A-Za-z]{2}", " ".join(words)):
         return None
-    if (_PRODUCT_CUE_ZH if zh else _PRODUCT_CUE_EN).match(after) or re.search(r"\d", words[-1]) and len(words) <= 3:
+    if _TITLE_BEFORE.search(before) and 1 <= len(words) <= 4 and all(w[:1].isupper() for w in words) \
+            and low[-1] not in ORG_SUFFIX_EN:
+        return "Person"
+    if (_PRODUCT_CUE_ZH if zh else _PRODUCT_CUE_EN).match(after) or re.search(r"\d", words[-1]) and len(words) <= 3 \
+            or low[-1] in ("gpu", "gpus", "chip", "chips", "tpu", "accelerator", "processor", "model"):
         return "Product"
+    if 2 <= len(words) <= 3 and low[0] in _GIVEN and low[-1] not in ORG_SUFFIX_EN \
+            and all(w[:1].isupper() for w in words):
+        return "Person"
     if low[-1] in ORG_SUFFIX_EN or "&" in text[s:e]:
         return "Organization"
     if not zh and 2 <= len(words) <= 4 and all(w[0].isupper() for w in words) and _PERSON_CUE_EN.search(before):

@@ -118,7 +118,7 @@ _ROUND = re.compile(r"(?P<zh>(?:Pre-?)?[A-H]\+{0,2}|天使|种子|战略)\s*轮|
 _RAISE = re.compile(r"融资|募资|募集|筹集|筹资|\braised?\b|\braising\b|\bfunding round\b|\bnew funding\b|"
                     r"\bround of funding\b|\binvestment round\b|\bfundraise\b|\bfunding\b|\b(?:Series [A-H]\+?|seed) round\b|"
                     r"\blead(?:s|ing)? (?:an? )?investment\b")
-_INVESTORS_WORD = re.compile(r"投资者|投资方|投资人|参投|跟投|参与本轮|参与了本轮|\binvestors\b|\bbackers\b|\bparticipated\b|"
+_INVESTORS_WORD = re.compile(r"投资者|投资方|投资人|参投|跟投|参与本轮|参与了本轮|参与投资|投资机构|出资方|股东包括|\binclud(?:e|es|ing)\b|\binvestors\b|\bbackers\b|\bparticipated\b|"
                              r"\bparticipation\b|\bjoined by\b")
 _LEAD = re.compile(r"领投|牵头|\bled by\b|\bleads?\b|\bled\b|\bco-led\b|\bleading\b")
 _STRATEGIC = re.compile(r"战略投资|\bstrategic\b")
@@ -184,13 +184,16 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             yield f
 
 
+_LEAD_INVESTMENT = re.compile(r"\blead(?:s|ing)?\s+(?:an?\s+|the\s+)?(?:[$€£][\d.]+\s*\w*\s+)?investment|"
+                              r"\bled\s+(?:an?\s+|the\s+)?investment")
 _TOTAL = re.compile(r"累计|共投资|总共|合计|共计|一共|\bto date\b|\baltogether\b|\bin total\b(?!.*\bround\b)|\btotal of\b(?!.*\bround\b)")
 
 
 def _round_amount(ctx: SentenceContext, money: list[AmountMatch], kw: re.Match[str]) -> AmountMatch | None:
     """The amount raised: right before the keyword (``50亿美元股权融资``), else the first after it, else the first."""
     money = [a for a in money if not _VALUATION_WORD.search(ctx.text[max(0, a.start - 8):a.start])
-             and not re.match(r"[\s-]*(?:\w+[\s-]+){0,1}(?:valuation|估值)", ctx.text[a.end:a.end + 20])]
+             and not re.match(r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:valuation|估值)|\s*的?\s*(?:投后|投前)?估值",
+                              ctx.text[a.end:a.end + 20])]
     if not money:
         return None
     just_before = [a for a in money if a.end <= kw.start() and kw.start() - a.end <= 8]
@@ -222,7 +225,7 @@ def _same_sentence_investors(ctx: SentenceContext, company: str, kw: re.Match[st
 
 def _round_company(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | str | None:
     orgs = ctx.orgs()
-    lead = _LEAD.search(ctx.text)
+    lead = _LEAD_INVESTMENT.search(ctx.text)
     for m in orgs:      # "SoftBank is set to lead investment of $40 billion in OpenAI": the company follows "in"
         if lead and m.start > lead.end() and re.search(r"\b(?:in|into)\s+(?:\S+\s+){0,8}$", ctx.text[:m.start]):
             return m
@@ -375,7 +378,9 @@ def _invest_object(after: list[Mention], text: str, pos: int) -> Mention | None:
 
 def _invest(s: Mention | str, o: Mention | str, ctx: SentenceContext, st: RuleState, pos: int,
             status: str | None) -> Iterator[Fact]:
-    money = [a for a in ctx.money() if a.start >= pos - 30]
+    money = [a for a in ctx.money() if pos - 12 <= a.start <= pos + 40
+             and not re.search(r"(?:worth|valued at|valuation of|估值)\s*(?:about|around|roughly|约|为)?\s*$",
+                               ctx.text[max(0, a.start - 24):a.start])]
     amount = money[0].amount if money else None
     f = _rel("investedIn", s, o, ctx, st, status=status, amount=amount, date=_date_near(ctx))
     if f is None:
@@ -412,7 +417,7 @@ def rule_investor_roles(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
 
 # ----------------------------------------------------------------------------- valuations and metrics
 
-_VAL = re.compile(r"估值|市场估值|\bvaluation\b|\bvalued at\b|\bworth\b")
+_VAL = re.compile(r"估值|市场估值|作价|\bvaluation\b|\bvalued at\b|\b(?:is|was|now|be) worth\b")
 _METRICS: list[tuple[str, re.Pattern[str]]] = [
     ("annualizedRevenue", re.compile(r"年化营收|年化收入|年化经常性收入|annuali[sz]ed revenue|annual recurring revenue|"
                                      r"\bARR\b|revenue run[- ]rate|年化")),
@@ -519,9 +524,11 @@ def _metric_company(ctx: SentenceContext, name: str, pos: int, st: RuleState) ->
         people = [m for m in ctx.mentions if m.type == "Person" and m.start < pos]
         return people[-1] if people else None
     if name == "plannedInvestment":
-        proj = [m for m in ctx.mentions if m.type == "Project" and m.start < pos]
+        proj = [m for m in ctx.mentions if m.type == "Project" and m.start < pos + 40]
         if proj:
             return proj[-1]
+        if re.search(r"\bin\b", ctx.text[pos:pos + 60]) and [o for o in ctx.orgs() if o.start > pos]:
+            return None            # "plans to invest $N in B" is an investment, read by rule_invested_in
     if name == "totalFunding":
         after = [m for m in ctx.orgs() if m.start > pos and m.start - pos <= 4]
         if after:
@@ -564,9 +571,24 @@ def _in_span(orgs: list[Mention], a: int, b: int) -> list[Mention]:
     return [o for o in orgs if a <= o.start < b]
 
 
+_BUY_ZH = re.compile(r"(?:采购|购买|订购|买入|购入|租用|拥有|部署|使用|采用)了?")
+
+
 def _explicit_purchase(ctx: SentenceContext, orgs: list[Mention]) -> tuple[Mention, Mention] | None:
     """(buyer, seller) from an explicit construction, or None."""
     text = ctx.text
+    products = ctx.of_type("Product")
+    for m in _BUY_ZH.finditer(text):
+        buyers = [o for o in orgs if o.end <= m.start() and not re.search(r"[，,。；;、]", text[o.end:m.start()])]
+        sellers = [o for o in orgs if m.end() <= o.start <= m.end() + 12
+                   and not re.search(r"[，,。；;、]", text[m.end():o.start])]
+        if not buyers:
+            buyers = [o for o in orgs if o.end <= m.start()][:1]
+        if buyers and sellers and buyers[-1].key != sellers[0].key:
+            tail = text[sellers[0].end:sellers[0].end + 14]
+            if _CHIP_WORDS.search(tail) or re.search(r"云|服务|算力|系统|产品", tail) or \
+                    any(0 <= p.start - sellers[0].end <= 3 for p in products):
+                return buyers[-1], sellers[0]
     before_of = lambda pos: [o for o in orgs if o.end <= pos and not re.search(r"[.;。；]", text[o.end:pos])]  # noqa: E731
     for m in _FROM_EN.finditer(text):
         sellers = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 6]
@@ -620,8 +642,9 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     if pair is None:
         if not _BUY.search(text) or len({m.key for m in orgs}) < 2:
             return
-        if re.search(r"投资|入股|\binvest", text) and not re.search(r"采购|购买|合同|purchase|contract|buy|chips|芯片|GPU",
-                                                                    text):
+        invests = re.search(r"投资|入股|注资|持股|股份|股权|\binvest|\bstake\b|\bshares?\b|\bown(?:s|ed)?\b|\bholding\b",
+                            text) or _SHARE_EN.search(text)
+        if invests and not re.search(r"采购|购买|合同|purchase|contract|\bbuy|chips|芯片|GPU|算力|compute|cloud", text):
             return
         compute = bool(_CHIP_WORDS.search(text) or re.search(r"云|数据中心|compute|cloud|data cent|capacity", text))
         deal = bool(ctx.money() and re.search(r"合同|协议|订单|contract|agreement|deal|order", text))
@@ -682,14 +705,16 @@ _PARTNER = re.compile(r"合作伙伴|合作|联合开发|共同开发|共建|携
 
 
 def rule_partner(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
-    """``A与B合作``, ``A和B是C的合作伙伴``, ``双方共建``, ``A will partner with B``."""
+    """``A与B合作``, ``A和B是C的合作伙伴``, ``双方共建``, ``A will partner with B``; a list of three or more
+    partners of a project named just before becomes ``participatesIn``."""
     kw = _PARTNER.search(ctx.text)
     if not kw:
         return
+    text = ctx.text
     orgs = ctx.orgs()
-    if re.search(r"重要合作伙伴|合作伙伴等|其他合作伙伴", ctx.text) and _INVESTORS_WORD.search(ctx.text):
+    if re.search(r"重要合作伙伴|合作伙伴等|其他合作伙伴", text) and _INVESTORS_WORD.search(text):
         return
-    of = re.search(r"是(?P<o>.{1,12}?)的(?:[\u4e00-\u9fff]{0,4})?合作伙伴|(?:partner|partners) (?:of|to) ", ctx.text)
+    of = re.search(r"是(?P<o>.{1,12}?)的(?:[\u4e00-\u9fff]{0,4})?合作伙伴|(?:partner|partners) (?:of|to) ", text)
     if of:
         target = [m for m in orgs if m.start >= of.start() and m.end <= of.end() + 12]
         if target:
@@ -697,27 +722,64 @@ def rule_partner(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
                 if m.start < of.start() and m.key != target[0].key:
                     yield from (f for f in [_rel("partnerOf", m, target[0], ctx, st)] if f)
             return
-    keys = list(dict.fromkeys(m.key for m in orgs))
-    near = [k for k in keys]
-    if len(near) < 2:
-        subj = st.disc.last_org
-        if near and subj and subj != near[0] and re.search(r"与其|與其|with it|with its", ctx.text):
-            yield from (f for f in [_rel("partnerOf", subj, near[0], ctx, st)] if f)
-        elif near and re.search(r"\bwith\b", ctx.text[kw.start():]) and st.disc.topic:
-            first = [m for m in orgs if m.start > kw.start()]
-            if first and first[0].key != st.disc.topic:
-                yield from (f for f in [_rel("partnerOf", st.disc.topic, first[0], ctx, st)] if f)
-        return
-    for a, b in zip(near, near[1:], strict=False):
+    pairs, participants = _partner_pairs(ctx, orgs, kw, st)
+    for a, b in pairs:
         yield from (f for f in [_rel("partnerOf", a, b, ctx, st)] if f)
-    if len(near) == 3 and re.search(r"和|与|、|\band\b", ctx.text):
-        yield from (f for f in [_rel("partnerOf", near[0], near[2], ctx, st)] if f)
+    for m in participants:
+        yield from (f for f in [_rel("participatesIn", m, st.disc.project or "", ctx, st)] if f)
+
+
+_CONJ = r"\s*(?:与|和|同|跟|及|、|,|，|\band\b|\bwith\b)\s*"
+
+
+def _partner_pairs(ctx: SentenceContext, orgs: list[Mention], kw: re.Match[str],
+                   st: RuleState) -> tuple[list[tuple[Mention, Mention]], list[Mention]]:
+    """Partner pairs the sentence states, and the members of a longer list of a project's partners."""
+    text = ctx.text
+    spots: dict[int, list[Mention]] = {}
+    for m in orgs:
+        if m.how == "reference":
+            spots.setdefault(m.start, []).append(m)
+    for group in spots.values():                  # 双方 / the two: the pair it stands for
+        if len(group) == 2:
+            return [(group[0], group[1])], []
+    chain: list[Mention] = []                     # A、B与C: coordinated names
+    for m in orgs:
+        if chain and re.fullmatch(_CONJ, text[chain[-1].end:m.start]):
+            chain.append(m)
+        elif not chain or m.start < kw.start():
+            chain = [m]
+    if len(chain) >= 3:
+        return [], (chain if st.disc.project and re.search(r"合作伙伴|partners?", text) else [])
+    if len(chain) == 2 and chain[1].start < kw.end() + 40:
+        return [(chain[0], chain[1])], []
+    subject = orgs[0] if orgs else None
+    if subject is None:
+        return [], []
+    qi = re.search(r"与其|同其|和其|with it\b|with its\b", text)
+    if qi:
+        prior = [o for o in orgs if o.end <= qi.start() and o.key != subject.key]
+        return ([(subject, prior[-1])] if prior else []), []
+    withm = re.search(r"(?:与|和|同|跟|\bwith\b)\s*", text[:kw.end() + 30])
+    if withm:
+        after = [o for o in orgs if o.start >= withm.end() and o.start - withm.end() <= 24 and o.key != subject.key]
+        if after:
+            return [(subject, after[0])], []
+        if st.disc.topic and subject.key != st.disc.topic and subject.start >= withm.end():
+            return [(_as_mention(st.disc.topic), subject)], []
+    return [], []
+
+
+def _as_mention(key: str) -> Mention:
+    return Mention(0, 0, key, key, "Organization", "reference")
 
 
 _CONTROL = re.compile(r"旗下|控股|控制|母公司|子公司|国有|国资|\bowned by\b|\bsubsidiary\b|\bparent\b|\bunit of\b|"
                       r"[\w-]+-owned\b|\bcontrols?\b|\bcontrolled by\b")
 _FOUND = re.compile(r"创立|创办|创建|成立|创始人|创办人|联合创始人|\bfounded\b|\bfounder\b|\bco-founder\b|\bco-founded\b")
-_ACQ = re.compile(r"收购|并购|买下|\bacquired\b|\bacquisition of\b|\bbought\b|\btakeover of\b|\bacquires\b")
+_ACQ = re.compile(r"收购|并购|买下|\bacquired\b|\bacquisition of\b|\btakeover of\b|\bacquires\b|\bto acquire\b|"
+                  r"\bwill acquire\b|\bagreed (?:\w+ ){0,3}to buy\b|\bis buying\b|\bwill buy\b(?=[^.]{0,40}\b(?:operator|maker|"
+                  r"startup|company|firm|rival|developer|provider)\b)")
 
 
 def rule_control(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
@@ -726,7 +788,8 @@ def rule_control(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     owners = [m for m in ctx.mentions if m.type in ("Person", "Organization")]
     for kw in _CONTROL.finditer(text):
         before = [m for m in owners if m.end <= kw.start() and kw.start() - m.end <= 4]
-        after = [m for m in ctx.orgs() if m.start >= kw.end() and m.start - kw.end() <= 16]
+        after = [m for m in ctx.mentions if m.type in ("Organization", "Product", "Facility") and m.start >= kw.end()
+                 and m.start - kw.end() <= 16 and not re.search(r"[、，,。；;]", ctx.text[kw.end():m.start])]
         if kw.group() in ("旗下",) and before and after:
             yield from (f for f in [_rel("controls", before[-1], after[0], ctx, st)] if f)
         elif re.match(r"owned by|controlled by|subsidiary|unit of", kw.group()) and after:
@@ -792,26 +855,39 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
             continue
         if kw.group() in ("founded", "co-founded"):
             by = re.match(r"\s+(?:in \d{4} )?by\s+", text[kw.end():])
-            if by:
-                who = next((m for m in ctx.mentions if m.type in ("Person", "Organization")
-                            and m.start == kw.end() + by.end()), None)
-                org = next((o for o in reversed(orgs) if o.end <= kw.start()), None)
-                if who and org:
+            org = next((o for o in reversed(orgs) if o.end <= kw.start()), None)
+            if by and org:
+                start = kw.end() + by.end()
+                direct = [m for m in ctx.mentions if m.type in ("Person", "Organization") and m.start == start]
+                colon = re.match(r"[^.;:]{0,40}:", text[start:])
+                founders = direct or ([p for p in people if p.start > start + colon.end() - 1] if colon else [])
+                for who in founders:
                     yield from (f for f in [_rel("founded", who, org, ctx, st)] if f)
+                continue
+            withm = re.match(r"\s+(?:the company |it )?(?:in \d{4} )?with\s+", text[kw.end():])
+            if withm:
+                founder = next((p for p in reversed(people) if p.end <= kw.start()), None)
+                org = next((o for o in orgs if re.match(r"\s+", text[kw.end():o.start]) or o.how == "reference"
+                            and o.start >= kw.end()), None) or (st.disc.topic and _as_mention(st.disc.topic))
+                others = [p for p in people if p.start > kw.end() + withm.end() - 1]
+                for who in ([founder] if founder else []) + others:
+                    if org is not None:
+                        yield from (f for f in [_rel("founded", who, org, ctx, st)] if f)
                 continue
         who = next((m for m in reversed(ctx.mentions) if m.type in ("Person",) and 0 <= kw.start() - m.end <= 10),
                    None)
         org = next((o for o in orgs if 0 <= o.start - kw.end() <= 10), None)
         if who and org and re.search(r"的|\bin\b|\s", text[kw.end():org.start] or "的"):
             yield from (f for f in [_rel("founded", who, org, ctx, st)] if f)
-            if who.type == "Person":
-                yield from (f for f in [_rel("controls", who, org, ctx, st)] if f)
     for kw in _ACQ.finditer(text):
         if re.search(r"创办|创立", text[max(0, kw.start() - 4):kw.start()]):
             continue
-        who = next((m for m in reversed(ctx.mentions) if m.type in ("Person", "Organization")
-                    and 0 <= kw.start() - m.end <= 10), None)
-        obj = [o for o in orgs if 0 <= o.start - kw.end() <= 14]
+        agents = [m for m in ctx.mentions if m.type in ("Person", "Organization") and m.end <= kw.start()
+                  and not ctx.is_source(m)]
+        adjacent = [m for m in agents if kw.start() - m.end <= 3]
+        who = adjacent[-1] if adjacent else (agents[0] if agents else None)
+        obj = [o for o in orgs if 0 <= o.start - kw.end() <= 30 and not re.search(r"[，,。；;]", text[kw.end():o.start])
+               and not _CHIP_WORDS.search(text[kw.end():o.start])]
         if who and obj:
             yield from (f for f in [_rel("acquired", who, obj[0], ctx, st, status=_status(text, "completed"))] if f)
             if who.type == "Person":
@@ -875,7 +951,8 @@ def rule_develops(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if maker is None:
             prefix = [o for o in orgs if p.surface.startswith(o.surface)]
             maker = prefix[0] if prefix else None
-        if maker is None and st.disc.topic and re.search(r"模型|model|chatbot|系列", ctx.text[p.end:p.end + 12]) \
+        if maker is None and st.disc.topic and re.match(r"\s*(?:系列|大模型|模型|大语言模型|model|chatbot)",
+                                                         ctx.text[p.end:p.end + 8]) \
                 and "lab" in _tags_of(st, ctx, st.disc.topic):
             maker = st.disc.topic
         if maker is None:
