@@ -536,14 +536,14 @@ def _node_keys(n_nodes: int) -> tuple[list[str], dict[str, str], set[str]]:
 
 
 def _weights(n_nodes: int, hubs: bool) -> list[float]:
-    """Endpoint weights: with ``hubs``, up to 12 hubs take ~35% of all edge ends (Zipf among them), else Zipf 0.6."""
+    """Endpoint weights: with ``hubs``, up to 12 hubs take ~20% of all edge ends (Zipf among them), else Zipf 0.6."""
     tail = [1.0 / (i + 10) ** 0.6 for i in range(n_nodes)]
     if not hubs:
         return tail
     n_hubs = min(len(HUB_KEYS), max(3, n_nodes // 100), n_nodes)
     rest = sum(tail[n_hubs:])
     hub_raw = [1.0 / (i + 1) for i in range(n_hubs)]
-    scale = 0.35 / 0.65 * rest / sum(hub_raw)
+    scale = 0.2 / 0.8 * rest / sum(hub_raw)
     return [w * scale for w in hub_raw] + tail[n_hubs:]
 
 

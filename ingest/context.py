@@ -113,9 +113,11 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
         else:
             add(m, recent_topic or disc.last_org)
     for m in _THE_TWO.finditer(text):
-        if disc.pair:
-            add(m, disc.pair[0])
-            out.append(Mention(m.start(), m.end(), m.group(), disc.pair[1], "Organization", "reference"))
+        inside = list(dict.fromkeys(f.key for f in found if f.type == "Organization" and f.end <= m.start()))
+        pair = (inside[0], inside[1]) if len(inside) >= 2 else disc.pair
+        if pair:
+            add(m, pair[0])
+            out.append(Mention(m.start(), m.end(), m.group(), pair[1], "Organization", "reference"))
     for m in _THEY.finditer(text):
         for k in disc.group or (disc.pair or ()):
             if not any(a < m.end() and m.start() < b for a, b in taken):
@@ -133,6 +135,19 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
     return out
 
 
+def _coordinated(text: str, orgs: list[Mention]) -> list[str]:
+    """The first run of names joined by 与 / 和 / 、 / and: ``英伟达与思科`` → [nvidia, cisco]."""
+    run: list[Mention] = []
+    for m in orgs:
+        if run and re.fullmatch(r"\s*(?:与|和|同|跟|及|、|\band\b|,)\s*", text[run[-1].end:m.start]):
+            run.append(m)
+        elif len(run) >= 2:
+            break
+        else:
+            run = [m]
+    return list(dict.fromkeys(m.key for m in run)) if len(run) >= 2 else []
+
+
 def _update(disc: Discourse, ctx: SentenceContext) -> None:
     orgs = [m for m in ctx.orgs() if m.how != "reference"]
     orgs = [m for m in orgs if not pure_investor(ctx.tags.get(m.key, ()))] or orgs
@@ -144,8 +159,9 @@ def _update(disc: Discourse, ctx: SentenceContext) -> None:
         disc.last_org = orgs[0].key
     keys = list(dict.fromkeys(m.key for m in orgs))
     if len(keys) >= 2:
-        disc.pair = (keys[0], keys[1])
-        disc.group = tuple(keys)
+        chain = _coordinated(ctx.text, orgs)
+        disc.pair = (chain[0], chain[1]) if len(chain) >= 2 else (keys[0], keys[1])
+        disc.group = tuple(chain) if len(chain) >= 2 else tuple(keys)
     projects = [m for m in ctx.mentions if m.type == "Project"]
     if projects:
         disc.project = projects[-1].key

@@ -715,14 +715,17 @@ def rule_partner(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     if re.search(r"重要合作伙伴|合作伙伴等|其他合作伙伴", text) and _INVESTORS_WORD.search(text):
         return
     of = re.search(r"是(?P<o>.{1,12}?)的(?:[\u4e00-\u9fff]{0,4})?合作伙伴|(?:partner|partners) (?:of|to) ", text)
+    done = False
     if of:
         target = [m for m in orgs if m.start >= of.start() and m.end <= of.end() + 12]
         if target:
             for m in orgs:
                 if m.start < of.start() and m.key != target[0].key:
                     yield from (f for f in [_rel("partnerOf", m, target[0], ctx, st)] if f)
-            return
+            done = True
     pairs, participants = _partner_pairs(ctx, orgs, kw, st)
+    if done:
+        pairs = [(a, b) for a, b in pairs if a.how == "reference"]
     for a, b in pairs:
         yield from (f for f in [_rel("partnerOf", a, b, ctx, st)] if f)
     for m in participants:
@@ -740,9 +743,9 @@ def _partner_pairs(ctx: SentenceContext, orgs: list[Mention], kw: re.Match[str],
     for m in orgs:
         if m.how == "reference":
             spots.setdefault(m.start, []).append(m)
-    for group in spots.values():                  # 双方 / the two: the pair it stands for
-        if len(group) == 2:
-            return [(group[0], group[1])], []
+    for group in spots.values():                  # 双方 / the two / 它们: the pair or group it stands for
+        if 2 <= len(group) <= 3:
+            return [(a, b) for i, a in enumerate(group) for b in group[i + 1:]], []
     chain: list[Mention] = []                     # A、B与C: coordinated names
     for m in orgs:
         if chain and re.fullmatch(_CONJ, text[chain[-1].end:m.start]):
@@ -951,8 +954,8 @@ def rule_develops(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if maker is None:
             prefix = [o for o in orgs if p.surface.startswith(o.surface)]
             maker = prefix[0] if prefix else None
-        if maker is None and st.disc.topic and re.match(r"\s*(?:系列|大模型|模型|大语言模型|model|chatbot)",
-                                                         ctx.text[p.end:p.end + 8]) \
+        if maker is None and st.disc.topic and any(re.match(r"\s*[\u4e00-\u9fff]{0,3}(?:系列|大模型|模型|model|chatbot)",
+                                                             ctx.text[q.end:q.end + 8]) for q in ctx.of_type("Product")) \
                 and "lab" in _tags_of(st, ctx, st.disc.topic):
             maker = st.disc.topic
         if maker is None:
