@@ -394,23 +394,32 @@ def _invest(s: Mention | str, o: Mention | str, ctx: SentenceContext, st: RuleSt
                    amount=amount, date=f.date or _pub(ctx), status=status or "announced", reported_by=_reporter(ctx))
 
 
+_ROLE_ZH = re.compile(r"是(?P<c>[^，,。；;]{0,12}?)(?:的)?(?:第一个|第一家|最早的|最大的|第二大|第三大|主要|重要|早期|唯一的)?"
+                      r"(?:外部)?(?:财务|战略)?(?:投资人|投资方|投资者|股东|出资方|领投方)|投了最多|参与了最多|领投了(?:第一|首)轮|"
+                      r"(?:是|为)(?:第一|首)轮(?:的)?领投方")
+_ROLE_EN = re.compile(r"\b(?:other |existing |early |major )?(?:backers|investors|shareholders) (?:are|include|included|were)\b|"
+                      r"\b(?:is|was|became) (?:the |an? )?(?:first|earliest|largest|biggest|main|major|lead|early) "
+                      r"(?:outside |external )?(?:investor|backer|shareholder)\b")
+
+
 def rule_investor_roles(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
-    """Investor roles of the company the article is about: ``高瓴是第一轮领投方``, ``阿里投了最多的钱``, ``Other backers are A, B``."""
-    company = st.disc.funded or None
+    """Investor roles of the company being funded: ``高瓴是第一轮领投方``, ``阿里投了最多的钱``,
+    ``Other backers are A, B and C``, ``X is the largest outside investor``."""
     text = ctx.text
-    m = re.search(r"领投方|投资人|投资方|股东|投了|参与了最多|跟投|\b(?:other )?backers (?:are|include)\b|"
-                  r"\binvestors (?:are|include)\b", text)
-    if not m or company is None:
+    m = _ROLE_ZH.search(text) or _ROLE_EN.search(text)
+    if not m:
         return
-    named = [o for o in ctx.orgs() if o.key == company]
-    others = [o for o in ctx.orgs() if o.key != company and o.how != "reference"]
-    if named and not re.search(r"是", text):
+    named = [o for o in ctx.orgs() if m.re is _ROLE_ZH and m.groupdict().get("c") and
+             m.start("c") <= o.start < m.end("c")]
+    company = named[0].key if named else st.disc.funded
+    if company is None:
         return
-    for o in others:
-        if o.start < m.start() and len(others) > 2:
-            continue
+    investors = [o for o in ctx.orgs() if o.key != company and o.how != "reference"
+                 and (o.start < m.start() if m.re is _ROLE_ZH or m.group().startswith(("is", "was", "became"))
+                      else o.start >= m.end())]
+    for o in investors:
         yield from (f for f in [_rel("investedIn", o, company, ctx, st, status="completed")] if f)
-        if re.search(r"领投|\blead\b", text) and re.search(r"第一轮|首轮|天使轮|first round", text):
+        if re.search(r"领投", m.group()) and re.search(r"第一轮|首轮|第一个", text):
             yield Fact("FundingRound", st.evidence(ctx), roles=(("company", company), ("leadInvestor", o.key)),
                        values=(("roundName", "first round"),), status="completed")
 
@@ -779,7 +788,7 @@ def _as_mention(key: str) -> Mention:
 
 _CONTROL = re.compile(r"旗下|控股|控制|母公司|子公司|国有|国资|\bowned by\b|\bsubsidiary\b|\bparent\b|\bunit of\b|"
                       r"[\w-]+-owned\b|\bcontrols?\b|\bcontrolled by\b")
-_FOUND = re.compile(r"创立|创办|创建|成立|创始人|创办人|联合创始人|\bfounded\b|\bfounder\b|\bco-founder\b|\bco-founded\b")
+_FOUND = re.compile(r"联合创始人|共同创办人|创始人|创办人|创立|创办|创建|成立|\bfounded\b|\bfounder\b|\bco-founder\b|\bco-founded\b")
 _ACQ = re.compile(r"收购|并购|买下|\bacquired\b|\bacquisition of\b|\btakeover of\b|\bacquires\b|\bto acquire\b|"
                   r"\bwill acquire\b|\bagreed (?:\w+ ){0,3}to buy\b|\bis buying\b|\bwill buy\b(?=[^.]{0,40}\b(?:operator|maker|"
                   r"startup|company|firm|rival|developer|provider)\b)")
@@ -897,7 +906,7 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
                 yield from (f for f in [_rel("controls", who, obj[0], ctx, st)] if f)
 
 
-_TITLE = re.compile(r"联合创始人|创始人|首席执行官|执行长|行政总裁|首席财务官|首席技术官|首席运营官|董事长|董事会主席|总裁|"
+_TITLE = re.compile(r"联合创始人|创始人|首席执行官|执行长|行政总裁|首席财务官|首席技术官|首席运营官|技术长|财务长|营运长|董事长|董事会主席|总裁|"
                     r"总经理|合伙人|主席|董事|\bCEO\b|\bCFO\b|\bCTO\b|\bCOO\b|\b[Cc]hief [Ee]xecutive(?: [Oo]fficer)?\b|"
                     r"\b[Cc]hief [A-Za-z]+ [Oo]fficer\b|\b(?:finance|technology|operating) chief\b|\b[Cc]hairman\b|"
                     r"\b[Cc]hairwoman\b|\b[Pp]resident\b|\b[Mm]anaging [Pp]artner\b|\b[Gg]eneral [Pp]artner\b|"
