@@ -66,7 +66,7 @@ _NOT_NAME = {"the", "a", "an", "in", "on", "at", "as", "by", "for", "from", "wit
              "startup", "start-up", "giant", "maker", "chipmaker", "rival", "rivals", "peers", "market", "markets"}
 _SUFFIX_ZH = re.compile(r"(?:科技有限公司|有限责任公司|股份有限公司|有限公司|投资公司|投资局|投资基金|产业基金|基金会|"
                         r"资本|资管|集团|基金|银行|证券|创投|控股|实验室|研究院|交易所|科技|半导体|"
-                        r"通讯社|资产管理|人寿|保险)$")
+                        r"通讯社|资产管理|人寿|保险|政府|国资委|商务部|管委会|高新区|财政部|发改委|大学)$")
 _NAME_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "eng", "j", "x", "n", "ng"}
 _STOP_ZH = set("的和与及或、在是有被将把对向由从给跟同以于为中了着过也都就还又再而但并且其该这那此些个家等其中"
                "已正均仍亦更最很非不没未会能可要想让使令据称说表示")
@@ -129,14 +129,39 @@ def find_mentions(sent: Sentence, gaz: Gazetteer) -> list[Mention]:
         for s, e, name in _coordinated_zh(text, found, taken):
             add(s, e, gaz.lookup(name) or new_key(name), "Organization", "coordinated")
         for s, e, name in _zh_orgs(text, taken):
-            add(s, e, gaz.lookup(name) or new_key(name), "Organization", "suffix")
+            core = _without_place(name)
+            add(s, e, gaz.lookup(name) or gaz.lookup(core) or new_key(core), "Organization", "suffix")
         for m in _TITLE_ZH.finditer(text):
             s, e = m.span("name")
             name = m["name"]
             if "·" in name or name[0] in _SURNAMES:
                 key = gaz.lookup(name)
                 add(s, e, key or new_key(name), gaz.entities[key].type if key else "Person", "title")
+                for s2, e2 in _name_list_after(text, e):
+                    k2 = gaz.lookup(text[s2:e2])
+                    add(s2, e2, k2 or new_key(text[s2:e2]), "Person", "title")
+        for m in _ROLE_AFTER_ZH.finditer(text):      # "由张鹏担任首席执行官", "刘德兵出任董事长"
+            s, e = m.span("name")
+            if m["name"][0] in _SURNAMES and not any(taken[s:e]):
+                key = gaz.lookup(m["name"])
+                add(s, e, key or new_key(m["name"]), "Person", "title")
     return sorted(found, key=lambda m: m.start)
+
+
+_ROLE_AFTER_ZH = re.compile(rf"(?:^|(?<=[由，,、；;和与]))(?P<name>[{_CJK}]{{2,3}}?)(?:将|已|则|同时|目前)?"
+                            rf"(?:担任|出任|接任|兼任|任)(?:[{_CJK}A-Za-z]{{0,12}}?的)?(?:{'|'.join(PERSON_TITLES_ZH)}|技术长|财务长)")
+
+
+def _name_list_after(text: str, pos: int) -> list[tuple[int, int]]:
+    """Names listed after a person found by title: ``周昕宇、吴育昕`` (surname first, two or three characters)."""
+    out = []
+    while True:
+        m = re.match(rf"\s*(?:、|和|与|及)\s*(?P<n>[{_CJK}]{{2,3}}?)(?=、|和|与|及|同样|也|都|均|等|，|,|。|$|表示|称|说|的|曾|在)",
+                     text[pos:])
+        if not m or m["n"][0] not in _SURNAMES:
+            return out
+        out.append((pos + m.start("n"), pos + m.end("n")))
+        pos += m.end("n")
 
 
 def _inside_word(text: str, s: int, e: int) -> bool:
@@ -204,11 +229,26 @@ def _resolve_run(text: str, s: int, e: int, gaz: Gazetteer, zh: bool):
         key = gaz.lookup(" ".join(words[k:]))
         if key:
             start = text.index(words[k], s)
+            head = words[:k]
+            while head and head[-1].casefold() in ("and", "&", "of", "the", "with"):
+                head = head[:-1]
+            if head and len(head) < k:           # "Nokia and Dell Technologies": the first name too
+                yield from _resolve_run(text, s, _end_of(text, s, head), gaz, zh)
             yield start, e, key, gaz.entities[key].type, "table"
             return
     typ = _guess_type(text, s, e, words, zh)
+    if typ is None and len(words) == 1 and re.match(r"\s*(?:,|and\b|&)|\s*$", text[e:e + 5]) \
+            and _coordinated_with_name(text, s, e, gaz):
+        typ = "Organization"
     if typ:
         yield s, e, new_key(run), typ, "latin"
+
+
+def _coordinated_with_name(text: str, s: int, e: int, gaz: Gazetteer) -> bool:
+    """A lone capitalised word in a list with names the table knows: ``Nvidia, Nokia and Dell Technologies``."""
+    left = re.search(r"([A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3})\s*,\s*$", text[max(0, s - 40):s])
+    right = re.match(r"\s*(?:,|and|&)\s*([A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3})", text[e:e + 50])
+    return any(m and gaz.lookup(m.group(1)) for m in (left, right))
 
 
 _TITLE_BEFORE = re.compile(r"(?:首席执行官|执行长|行政总裁|财务长|技术长|营运长|首席财务官|首席技术官|创始人|创办人|董事长|总裁|"
@@ -282,6 +322,14 @@ def _coordinated_zh(text: str, found: list[Mention], taken: bytearray):
         yield s, e, name
 
 
+def _without_place(name: str) -> str:
+    """``珠海华发集团`` → ``华发集团``: a leading place name does not make another organisation."""
+    toks = [w for w, _, _ in segmenter().tokenize(name)]
+    if len(toks) >= 3 and _tag(toks[0]) == "ns" and len(name) - len(toks[0]) >= 4:
+        return name[len(toks[0]):]
+    return name
+
+
 def _tag(word: str) -> str:
     """jieba's part-of-speech tag for a dictionary word (``x`` when unknown): weak evidence of a name."""
     from dealgraph.ingest.segment import word_tags
@@ -298,7 +346,7 @@ def _zh_orgs(text: str, taken: bytearray):
         start = s if len(word) > 2 and not _SUFFIX_ZH.fullmatch(word) else None
         j = idx - 1
         parts = 0
-        while j >= 0 and parts < 2:
+        while j >= 0 and parts < 3:
             w, ws, we = tokens[j]
             if not re.fullmatch(f"[{_CJK}]+", w) or w in _STOP_ZH or any(c in _STOP_ZH for c in w[:1]) \
                     or any(taken[ws:we]) or _tag(w) not in _NAME_TAGS:
