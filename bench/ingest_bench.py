@@ -42,6 +42,7 @@ def staged_ingest(path: Path, gaz, store, times: dict[str, float]):
 
     Adds each stage's seconds to ``times``; returns the ``Extraction``.
     """
+    from dealgraph.errors import InputError
     from dealgraph.graph.rdf import to_quads
     from dealgraph.ingest.clean import clean
     from dealgraph.ingest.context import Discourse, build_context
@@ -51,8 +52,6 @@ def staged_ingest(path: Path, gaz, store, times: dict[str, float]):
     from dealgraph.ingest.read import read_path
     from dealgraph.ingest.rules import EXTRACTOR, RuleState, apply_rules
     from dealgraph.ingest.sentences import split_sentences
-
-    from dealgraph.errors import InputError
 
     t0 = time.perf_counter()
     doc = read_path(path)

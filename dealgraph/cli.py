@@ -62,6 +62,11 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files or folders (read r
                 failed += 1
                 _err(str(e) if str(e).startswith(f) else f"{f}: {e}")
                 continue
+            except Exception as e:  # noqa: BLE001  (one article's bug must not stop the others or show a traceback)
+                failed += 1
+                _err(f"{f}: internal error while reading this article ({type(e).__name__}: {e}); "
+                     "the other articles go on; please report it")
+                continue
             added += r.status != "unchanged"
             unchanged += r.status == "unchanged"
             facts += r.facts

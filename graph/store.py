@@ -58,6 +58,10 @@ class Store:
         """Open (creating when writable) the store at ``path``; ``None`` is a fresh in-memory store."""
         if path is None:
             return cls(ox.Store(), None, False)
+        if str(path).lower().startswith(("http:/", "https:/")):   # a SPARQL server (Path squeezes "//" to "/")
+            from dealgraph.graph.remote import RemoteStore
+
+            return RemoteStore.from_url(path, read_only=read_only)  # type: ignore[return-value]
         p = Path(path)
         if p.exists() and not p.is_dir():
             raise StoreError(f"{p}: is a file, not a store folder; choose another --store")

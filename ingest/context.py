@@ -49,6 +49,7 @@ class Discourse:
     speaker: str | None = None
     funded: str | None = None          # company of the last funding event
     project: str | None = None         # the last project named
+    person_org: dict[str, str] = field(default_factory=dict)   # person → the organisation they run
     recent: list[set[str]] = field(default_factory=list)   # organisations of the last few sentences
     counts: dict[str, int] = field(default_factory=dict)
 

@@ -858,7 +858,8 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
         if re.search(r"创始人|创办人|founder|co-founder", kw.group()):
             person = next((p for p in people if 0 <= p.start - kw.end() <= 8), None) or \
                 next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 3), None)
-            org = next((o for o in reversed(orgs) if 0 <= kw.start() - o.end <= 4), None) or \
+            org = next((o for o in reversed(orgs) if 0 <= kw.start() - o.end <= 4 or re.fullmatch(
+                r"['’]s\s+(?:co-)?", text[o.end:kw.start()])), None) or \
                 next((o for o in orgs if re.match(r"\s*(?:of|at)\s*$", text[kw.end():o.start])), None)
             if person and org:
                 yield from (f for f in [_rel("founded", person, org, ctx, st)] if f)
@@ -896,8 +897,10 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
             continue
         agents = [m for m in ctx.mentions if m.type in ("Person", "Organization") and m.end <= kw.start()
                   and not ctx.is_source(m)]
-        adjacent = [m for m in agents if kw.start() - m.end <= 3]
+        adjacent = [m for m in agents if kw.start() - m.end <= 3 and not re.search(r"[,，]", text[m.end:kw.start()])]
         who = adjacent[-1] if adjacent else (agents[0] if agents else None)
+        if who is not None and who.type == "Person" and not adjacent and st.disc.person_org.get(who.key):
+            who = _as_mention(st.disc.person_org[who.key])     # "CEO X agreed to buy Y": the company buys
         obj = [o for o in orgs if 0 <= o.start - kw.end() <= 30 and not re.search(r"[，,。；;]", text[kw.end():o.start])
                and not _CHIP_WORDS.search(text[kw.end():o.start])]
         if who and obj:
@@ -926,6 +929,9 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         person = next((p for p in people if 0 <= p.start - kw.end() <= 12 and not re.search(r"[,，.;]", text[
             kw.end():p.start])), None)
         if person is None:
+            person = next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 30 and re.fullmatch(
+                r"(?:将|已|则|同时|目前)?(?:担任|出任|兼任|接任|任)[^，,。；;]{0,24}?", text[p.end:kw.start()])), None)
+        if person is None:
             person = next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 24 and re.fullmatch(
                 r"\s*(?:,\s*)?(?:the\s+|its\s+|a\s+|former\s+|co-)?(?:[a-z-]+\s+){0,2}|\s*(?:[,，]\s*)?(?:\S+['’]s\s+)",
                 text[p.end:kw.start()])), None)
@@ -939,14 +945,24 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if org is None:
             org = next((o for o in orgs if 0 <= o.start - person.end <= 8 and re.search(r"of|at|,", text[
                 person.end:o.start])), None)
-        if org is None and re.search(r"^\s*(?:It|The company|The Dutch company|The firm|该公司)\b", text):
-            org = st.disc.last_org
-        if org is None and re.search(r"\bthrough\b|\bvia\b|\bis\b", text[max(0, kw.start() - 30):kw.start()]):
+        serve = re.search(r"(?:担任|出任|兼任|接任)(?P<o>[^，,。；;]{1,24}?)的?$", text[:kw.start()])
+        if serve:                                   # "同时担任特斯拉及SpaceX的行政总裁": every company named
+            named = [o for o in orgs if serve.start("o") <= o.start < serve.end("o")]
+            for o in named:
+                yield from (f for f in [_rel("executiveOf", person, o, ctx, st)] if f)
+                st.disc.person_org[person.key] = o.key
+            if named:
+                continue
+        if org is None and re.search(r"^\s*(?:It|The company|The Dutch company|The firm|该公司)\b", text) \
+                and st.disc.last_org:
+            org = _as_mention(st.disc.last_org)
+        if org is None and (re.search(r"\bthrough\b|\bvia\b|\bis\b|担任|出任|由", text[max(0, kw.start() - 30):kw.start()])
+                            or re.match(r"[\u4e00-\u9fff]", text[kw.start()])):
             cand = [o for o in orgs if o.start < kw.start()]
-            org = cand[0] if cand else None
+            org = cand[0] if cand else (st.disc.last_org and _as_mention(st.disc.last_org))
         if org is not None:
-            yield from (f for f in [_rel("executiveOf", person, org, ctx, st,
-                                         )] if f)
+            st.disc.person_org[person.key] = org.key
+            yield from (f for f in [_rel("executiveOf", person, org, ctx, st)] if f)
 
 
 def rule_develops(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:

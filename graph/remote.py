@@ -1,0 +1,667 @@
+"""A dealgraph store on a SPARQL 1.1 server: ``--store http(s)://…`` instead of the embedded Oxigraph folder.
+
+:class:`RemoteStore` offers the methods the rest of dealgraph calls on :class:`~dealgraph.graph.store.Store`, and
+its ``query`` returns the same pyoxigraph result types (answers are fetched as SPARQL results JSON or N-Triples and
+parsed with pyoxigraph), so the networkx view, exports, ``show``, ``circular`` and the CLI work unchanged.
+
+Why it is written on ``urllib`` and not on rdflib's ``SPARQLUpdateStore``: that store asks real endpoints for
+``default-graph-uri=urn:x-rdflib:default`` (0 rows), sends ``CREATE GRAPH`` again for a graph it already made
+(HTTP 500), ignores its timeout (a stalled socket hangs forever), turns HTTP errors into tuples or vague
+exceptions, knows only Basic auth, and binds values with a ``VALUES`` block appended after the whole query (wrong
+as soon as the query groups or aggregates). Here:
+
+* **Endpoints.** ``http://host:port`` is an Oxigraph-style server: queries to ``/query``, updates to ``/update``,
+  the Graph Store Protocol at ``/store``; a URL ending in ``/sparql`` or ``/query`` is the query endpoint itself
+  and the others sit beside it. ``DEALGRAPH_QUERY_URL``, ``DEALGRAPH_UPDATE_URL`` and ``DEALGRAPH_GSP_URL``
+  override them (``DEALGRAPH_GSP_URL=none`` writes through SPARQL Update instead), e.g. Fuseki
+  ``http://h:3030/ds/sparql`` with ``DEALGRAPH_GSP_URL=http://h:3030/ds/data``; Virtuoso
+  ``DEALGRAPH_UPDATE_URL=http://h:8890/sparql-auth``, ``DEALGRAPH_GSP_URL=http://h:8890/sparql-graph-crud-auth``,
+  ``DEALGRAPH_AUTH=digest``. ``DEALGRAPH_USER``/``DEALGRAPH_PASSWORD`` (or ``user:password@`` in the URL) log in;
+  ``DEALGRAPH_TIMEOUT`` (seconds, default 30) bounds every call: connecting, each read, and the whole answer.
+* **Writes.** One article is one named graph, written with one Graph Store Protocol ``PUT ?graph=<iri>``
+  (idempotent, and atomic per article on real servers) and removed with ``DELETE``; ``CREATE GRAPH`` is never
+  sent. Without GSP: one request ``DROP SILENT GRAPH …; INSERT DATA { GRAPH … }``.
+* **The union of article graphs.** Queries must see every article graph as their default graph, as the
+  embedded store does. An Oxigraph server (recognised by its ``Server`` header) is asked for it per query
+  (``?union-default-graph``); on other servers the article graphs are listed and passed as ``default-graph-uri``
+  and ``named-graph-uri`` (up to :data:`MAX_DATASET_GRAPHS`); beyond that, the server's own default graph is used,
+  which must then be the union (Virtuoso and GraphDB do this by default; Fuseki needs
+  ``tdb2:unionDefaultGraph true``). ``DEALGRAPH_UNION=param|graphs|server`` chooses explicitly.
+* **Bindings** become ``VALUES ?var { term }`` placed first inside the query's outermost ``WHERE`` group, each
+  term written by pyoxigraph (which escapes quotes, backslashes and newlines, and refuses an IRI with ``>`` or a
+  space); the user's text is never pasted anywhere and never re-parsed by anything but the server.
+* **Answers** are read in full and parsed in full before any row is handed out, so a body cut short (Oxigraph
+  answers a timed-out query with HTTP 200 and a truncated body) is an error, not a silently shorter result.
+* **Errors** are :class:`~dealgraph.errors.StoreError` (or ``QueryError`` when the server rejects the SPARQL) with
+  one clear line: a refused connection says ``no SPARQL server at URL; start one or check --store``.
+* **No other host** is contacted: proxies from the environment are not used and redirects are refused.
+
+>>> inject_bindings("SELECT ?n WHERE { ?e <urn:name> ?n }", {"e": ox.NamedNode("urn:x")})
+'SELECT ?n WHERE { VALUES ?e { <urn:x> } ?e <urn:name> ?n }'
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import logging
+import os
+import re
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from dealgraph.errors import QueryError, StoreError
+from dealgraph.ontology.namespace import DG
+
+__all__ = ["RemoteStore", "RemoteConfig", "RemoteTriples", "inject_bindings", "query_form", "is_remote",
+           "MAX_DATASET_GRAPHS", "DEFAULT_TIMEOUT"]
+
+log = logging.getLogger(__name__)
+
+#: Seconds allowed for each HTTP call unless ``DEALGRAPH_TIMEOUT`` says otherwise.
+DEFAULT_TIMEOUT = 30.0
+#: Most article graphs passed as ``default-graph-uri``; beyond, the server's own default graph is used.
+MAX_DATASET_GRAPHS = 256
+
+_DCT = "http://purl.org/dc/terms/"
+_UNION_MODES = ("auto", "param", "graphs", "server")
+_GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+_RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8"
+_GRAPH_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, ox.RdfFormat.N_QUADS)
+_RESULT_FORMATS = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV)
+_SERVER_KIND: dict[str, str] = {}          # query URL -> the ``Server`` header it answered with (per process)
+
+
+def is_remote(location: object) -> bool:
+    """Whether a ``--store`` value names a SPARQL server (``http(s)://``; ``Path`` squeezes ``//`` to ``/``)."""
+    return location is not None and re.match(r"(?i)https?:/", str(location)) is not None
+
+
+# ---------------------------------------------------------------------------------------------------- configuration
+@dataclass(frozen=True)
+class RemoteConfig:
+    """Where and how to reach the server: endpoints, login, timeout and how to get the union default graph."""
+
+    url: str
+    query_url: str
+    update_url: str
+    gsp_url: str | None
+    auth: str | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: float = DEFAULT_TIMEOUT
+    union: str = "auto"
+
+    @classmethod
+    def from_url(cls, url: str | Path, env: Mapping[str, str] | None = None) -> RemoteConfig:
+        """The configuration for ``--store url``, with the ``DEALGRAPH_*`` variables of ``env`` applied."""
+        env = os.environ if env is None else env
+        clean, user, password = _split_credentials(_fix_scheme(str(url)))
+        query, update, gsp = _derive_endpoints(clean)
+        gsp_env = env.get("DEALGRAPH_GSP_URL")
+        return cls(url=clean, query_url=_check_url(env.get("DEALGRAPH_QUERY_URL") or query),
+                   update_url=_check_url(env.get("DEALGRAPH_UPDATE_URL") or update),
+                   gsp_url=_gsp_setting(gsp_env, gsp), auth=_auth_setting(env.get("DEALGRAPH_AUTH"), bool(user or env.get("DEALGRAPH_USER"))),
+                   user=env.get("DEALGRAPH_USER") or user, password=env.get("DEALGRAPH_PASSWORD") or password,
+                   timeout=_timeout_setting(env.get("DEALGRAPH_TIMEOUT")),
+                   union=_union_setting(env.get("DEALGRAPH_UNION")))
+
+
+def _fix_scheme(url: str) -> str:
+    return re.sub(r"(?i)^(https?):/(?!/)", r"\1://", url.strip())
+
+
+def _split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return url, None, None
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    netloc += f":{parts.port}" if parts.port else ""
+    clean = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    return clean, urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password or "")
+
+
+def _check_url(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"{url!r} is not an http(s) URL of a SPARQL server; check --store and DEALGRAPH_*_URL")
+    return url
+
+
+def _derive_endpoints(url: str) -> tuple[str, str, str]:
+    parts = urllib.parse.urlsplit(_check_url(url))
+    path = parts.path.rstrip("/")
+    tail = path.rsplit("/", 1)[-1]
+    base = path[: -len(tail) - 1] if tail in ("sparql", "query") else path
+    at = lambda p: urllib.parse.urlunsplit(parts._replace(path=p, query="", fragment=""))  # noqa: E731
+    return at(path if tail in ("sparql", "query") else f"{base}/query"), at(f"{base}/update"), at(f"{base}/store")
+
+
+def _gsp_setting(value: str | None, derived: str) -> str | None:
+    if value is None or value == "":
+        return derived
+    return None if value.lower() in ("none", "off", "-") else _check_url(value)
+
+
+def _auth_setting(value: str | None, has_user: bool) -> str | None:
+    v = (value or "").strip().lower()
+    if v == "":
+        return "basic" if has_user else None
+    if v == "none":
+        return None
+    if v not in ("basic", "digest"):
+        raise StoreError(f"DEALGRAPH_AUTH={value!r}: use basic, digest or none")
+    return v
+
+
+def _timeout_setting(value: str | None) -> float:
+    if not value:
+        return DEFAULT_TIMEOUT
+    try:
+        t = float(value)
+    except ValueError:
+        t = -1.0
+    if not t > 0:
+        raise StoreError(f"DEALGRAPH_TIMEOUT={value!r}: give a number of seconds above 0")
+    return t
+
+
+def _union_setting(value: str | None) -> str:
+    v = (value or "auto").strip().lower()
+    if v not in _UNION_MODES:
+        raise StoreError(f"DEALGRAPH_UNION={value!r}: use one of {', '.join(_UNION_MODES)}")
+    return v
+
+
+# ---------------------------------------------------------------------------------------------------- HTTP
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuses every redirect: requests go to the configured server and nowhere else."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201
+        raise StoreError(f"{req.full_url} redirects (HTTP {code}) to {newurl}; "
+                         "give the final address in --store or DEALGRAPH_*_URL")
+
+
+@dataclass
+class _Answer:
+    status: int
+    content_type: str
+    server: str
+    body: bytes
+
+
+class _Http:
+    """urllib with a timeout on everything, no proxies, no redirects, optional Basic or Digest login."""
+
+    def __init__(self, cfg: RemoteConfig) -> None:
+        self.cfg = cfg
+        handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({}), _NoRedirect()]
+        self._basic: str | None = None
+        if cfg.auth and not cfg.user:
+            raise StoreError(f"DEALGRAPH_AUTH={cfg.auth} needs DEALGRAPH_USER and DEALGRAPH_PASSWORD")
+        if cfg.auth == "digest":
+            mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            urls = [u for u in (cfg.query_url, cfg.update_url, cfg.gsp_url) if u]
+            mgr.add_password(None, urls, cfg.user or "", cfg.password or "")
+            handlers.append(urllib.request.HTTPDigestAuthHandler(mgr))
+        elif cfg.auth == "basic":
+            token = base64.b64encode(f"{cfg.user}:{cfg.password or ''}".encode()).decode("ascii")
+            self._basic = f"Basic {token}"
+        self._opener = urllib.request.build_opener(*handlers)
+
+    def call(self, method: str, url: str, *, body: bytes | None = None, headers: Mapping[str, str] | None = None,
+             what: str) -> _Answer:
+        """One request; the whole answer read within the timeout; every failure a ``StoreError`` naming ``what``."""
+        req = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
+        if self._basic:
+            req.add_header("Authorization", self._basic)
+        deadline = time.monotonic() + self.cfg.timeout
+        try:
+            with self._opener.open(req, timeout=self.cfg.timeout) as resp:
+                data = _read_until(resp, deadline, self.cfg.timeout, url)
+                return _Answer(resp.status, resp.headers.get("Content-Type", ""), resp.headers.get("Server", ""),
+                               data)
+        except urllib.error.HTTPError as e:
+            raise _http_error(e, url, what) from None
+        except urllib.error.URLError as e:
+            raise _network_error(e.reason, url, self.cfg.timeout) from None
+        except (OSError, http.client.HTTPException) as e:
+            raise _network_error(e, url, self.cfg.timeout) from None
+
+    def close(self) -> None:
+        self._opener = None  # type: ignore[assignment]
+
+
+def _read_until(resp: http.client.HTTPResponse, deadline: float, timeout: float, url: str) -> bytes:
+    chunks = []
+    while True:
+        if time.monotonic() > deadline:
+            raise StoreError(f"{url}: the answer took longer than {timeout:g} s; raise DEALGRAPH_TIMEOUT "
+                             "or ask for less")
+        chunk = resp.read(1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _network_error(reason: object, url: str, timeout: float) -> StoreError:
+    if isinstance(reason, StoreError):
+        return reason
+    if isinstance(reason, ConnectionRefusedError):
+        return StoreError(f"no SPARQL server at {url}; start one or check --store")
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return StoreError(f"{url}: no answer within {timeout:g} s; check the server or raise DEALGRAPH_TIMEOUT")
+    if isinstance(reason, socket.gaierror):
+        return StoreError(f"{url}: unknown host; check --store")
+    if isinstance(reason, ssl.SSLError):
+        return StoreError(f"{url}: TLS failed ({reason}); check the server's certificate")
+    return StoreError(f"{url}: connection failed ({reason}); check that the SPARQL server is up")
+
+
+def _http_error(e: urllib.error.HTTPError, url: str, what: str) -> Exception:
+    try:
+        text = e.read(2000).decode("utf-8", "replace").strip()
+    except (OSError, http.client.HTTPException):
+        text = ""
+    detail = f": {text.splitlines()[0][:300]}" if text else ""
+    if e.code in (401, 403):
+        return StoreError(f"{url}: {what} refused (HTTP {e.code}); set DEALGRAPH_USER, DEALGRAPH_PASSWORD "
+                          "and DEALGRAPH_AUTH=basic|digest, or use an endpoint that allows it")
+    if e.code == 404:
+        return StoreError(f"{url}: no such endpoint (HTTP 404) for {what}; check --store or DEALGRAPH_*_URL")
+    if e.code == 400 and what == "query":
+        return QueryError(f"SPARQL rejected by the server{detail}")
+    return StoreError(f"{url}: {what} failed (HTTP {e.code}){detail}")
+
+
+# ---------------------------------------------------------------------------------------------------- SPARQL text
+_TOKENS = re.compile(r"""
+    (?P<skip> \#[^\n\r]*                                   # comment
+      | '''(?:[^'\\]|\\.|'(?!''))*''' | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      | '(?:[^'\\\n\r]|\\.)*' | "(?:[^"\\\n\r]|\\.)*"      # strings
+      | <[^<>"{}|^`\\\x00-\x20]*>                          # IRIs
+      | [?$][^\s{}()<>,;.'"\#=!&|+*/\[\]]*                 # variables
+    )
+    | (?P<brace>[{}]) | (?P<paren>[()])
+    | (?P<word>[^\s{}()<>,;'"\#=!&|+*/\[\]]+)
+    | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+@dataclass
+class _Group:
+    open: int          # index of "{"
+    close: int         # index of the matching "}" (-1 if unclosed)
+    after_where: int   # index where the WHERE keyword before it starts, or -1
+    first_word: str    # the first keyword inside it (upper case), to spot a bare sub-SELECT
+
+
+def _scan(sparql: str) -> tuple[str | None, list[_Group]]:
+    """The query form and the top-level ``{…}`` groups, read with SPARQL's terminals (strings, IRIs, comments)."""
+    form: str | None = None
+    groups: list[_Group] = []
+    depth = parens = 0
+    where_at = -1
+    for m in _TOKENS.finditer(sparql):
+        kind, text = m.lastgroup, m.group()
+        if (kind == "other" and text.isspace()) or (kind == "skip" and text.startswith("#")):
+            continue
+        top = depth == 0 and parens == 0
+        if depth == 1 and groups and groups[-1].first_word == "":
+            groups[-1].first_word = text.upper()
+        if kind == "word" and top and form is None and text.upper() in _FORMS:
+            form = text.upper()
+        if kind == "brace" and text == "{":
+            if top:
+                groups.append(_Group(m.start(), -1, where_at, ""))
+            depth += 1
+        elif kind == "brace":
+            depth -= 1
+            if depth == 0 and groups and groups[-1].close == -1:
+                groups[-1].close = m.start()
+        elif kind == "paren" and depth == 0:
+            parens += 1 if text == "(" else -1
+        where_at = m.start() if kind == "word" and top and text.upper() == "WHERE" else -1
+    return form, groups
+
+
+def query_form(sparql: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (``SELECT`` when the text does not say)."""
+    return _scan(sparql)[0] or "SELECT"
+
+
+def _values_block(bindings: Mapping[str, Any]) -> str:
+    parts = []
+    for name, term in bindings.items():
+        try:
+            var = ox.Variable(str(name).lstrip("?$"))
+        except ValueError:
+            raise QueryError(f"binding {name!r}: not a SPARQL variable name") from None
+        if not isinstance(term, ox.NamedNode | ox.Literal):
+            raise QueryError(f"binding {name!r}: give an IRI (NamedNode) or a Literal, not {type(term).__name__}")
+        parts.append(f"VALUES {var} {{ {term} }}")
+    return " ".join(parts)
+
+
+def inject_bindings(sparql: str, bindings: Mapping[str, Any] | None) -> str:
+    """``sparql`` with each binding as ``VALUES ?var { term }`` first inside the outermost WHERE group."""
+    if not bindings:
+        return sparql
+    block = _values_block(bindings)
+    form, groups = _scan(sparql)
+    where = _where_group(form, groups)
+    if where is None or where.close < 0:
+        raise QueryError("bindings need a query with a WHERE { … } clause")
+    if form == "CONSTRUCT" and where is groups[0] and where.after_where >= 0:   # CONSTRUCT WHERE { T }
+        inner = sparql[where.open + 1: where.close]
+        return (f"{sparql[:where.after_where]}{{{inner}}} WHERE {{ {block}{inner}}}"
+                f"{sparql[where.close + 1:]}")
+    if where.first_word == "SELECT":                                           # { SELECT … } alone in the group
+        return f"{sparql[:where.open + 1]} {block} {{{sparql[where.open + 1: where.close]}}} {sparql[where.close:]}"
+    return f"{sparql[:where.open + 1]} {block}{sparql[where.open + 1:]}"
+
+
+def _where_group(form: str | None, groups: list[_Group]) -> _Group | None:
+    for g in groups:
+        if g.after_where >= 0:
+            return g
+    if not groups:
+        return None
+    if form == "CONSTRUCT":
+        return groups[1] if len(groups) > 1 else None
+    return groups[0]
+
+
+# ---------------------------------------------------------------------------------------------------- results
+class RemoteTriples:
+    """A CONSTRUCT or DESCRIBE answer: the ``pyoxigraph.Triple`` objects, iterable and serialisable like
+    ``pyoxigraph.QueryTriples``."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self._triples = list(triples)
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def serialize(self, output: IO[bytes] | str | Path | None = None,
+                  format: ox.RdfFormat | None = None) -> bytes | None:  # noqa: A002 (pyoxigraph's name)
+        """Write the triples (N-Triples unless ``format`` says otherwise), as ``QueryTriples.serialize`` does."""
+        return ox.serialize(self._triples, output, format or ox.RdfFormat.N_TRIPLES)
+
+
+def _media(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def _parse_graph(ans: _Answer, url: str) -> list[ox.Triple]:
+    fmt = ox.RdfFormat.from_media_type(_media(ans.content_type)) if ans.content_type else ox.RdfFormat.N_TRIPLES
+    if fmt not in _GRAPH_FORMATS:
+        raise StoreError(f"{url}: answered with {ans.content_type or 'no content type'}, not N-Triples or Turtle")
+    try:
+        return [q.triple for q in ox.parse(ans.body, fmt)]
+    except (SyntaxError, ValueError) as e:
+        raise StoreError(f"{url}: the answer is not valid {fmt.name} (cut short by a server timeout?): {e}") from None
+
+
+def _parse_results(ans: _Answer, url: str) -> ox.QuerySolutions | ox.QueryBoolean:
+    ctype = _media(ans.content_type)
+    fmt = ox.QueryResultsFormat.from_media_type(ctype) if ctype else None
+    if fmt not in _RESULT_FORMATS:
+        raise StoreError(f"{url}: answered with {ans.content_type or 'no content type'}, not SPARQL results")
+    try:                                   # parse the whole body once, so a truncated answer fails here
+        first = ox.parse_query_results(ans.body, fmt)
+        if isinstance(first, ox.QuerySolutions):
+            for _ in first:
+                pass
+        return ox.parse_query_results(ans.body, fmt)
+    except (SyntaxError, ValueError) as e:
+        raise StoreError(f"{url}: the answer is not valid SPARQL results (cut short by a server timeout?): "
+                         f"{e}") from None
+
+
+# ---------------------------------------------------------------------------------------------------- the store
+_P = f"PREFIX dg: <{DG._NS}> PREFIX dct: <{_DCT}> "
+_ARTICLES = _P + """SELECT ?g ?src ?date ?title ?ex WHERE { GRAPH ?g { ?a a dg:Article .
+  OPTIONAL { ?a dct:source ?src } OPTIONAL { ?a dct:date ?date } OPTIONAL { ?a dct:title ?title }
+  OPTIONAL { ?a dg:extractor ?ex } } } ORDER BY ?date ?g"""
+_GRAPHS = _P + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a dg:Article } } ORDER BY ?g"
+_GRAPH_COUNT = _P + "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?a a dg:Article } }"
+_TRIPLE_COUNT = _P + ("SELECT (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a dg:Article } } }"
+                      " GRAPH ?g { ?s ?p ?o } }")
+
+
+class RemoteStore:
+    """A dealgraph store on a SPARQL 1.1 server (query + update + Graph Store Protocol); see the module notes."""
+
+    path: Path | None = None
+
+    def __init__(self, cfg: RemoteConfig, *, read_only: bool = False) -> None:
+        self.cfg = cfg
+        self.url = cfg.url
+        self.read_only = read_only
+        self._http: _Http | None = _Http(cfg)
+        self._graphs: list[str] | None = None
+        self._warned = False
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def from_url(cls, url: str | Path, *, read_only: bool = False,
+                 env: Mapping[str, str] | None = None) -> RemoteStore:
+        """Connect to the server at ``url`` (checked with one small query; a refused connection fails here)."""
+        store = cls(RemoteConfig.from_url(url, env), read_only=read_only)
+        store._server_kind()
+        return store
+
+    def close(self) -> None:
+        """Forget the connection settings; nothing is held open between calls."""
+        if self._http is not None:
+            self._http.close()
+        self._http = None
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """Not available: the data lives on the server."""
+        raise StoreError(f"{self.url} is a remote SPARQL server; it has no embedded Oxigraph store")
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.url!r}, read_only={self.read_only})"
+
+    # ------------------------------------------------------------------ articles
+    def has_article(self, graph: str) -> bool:
+        """Whether the article graph ``graph`` holds anything on the server."""
+        return bool(self._run(f"ASK {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}", union=False))
+
+    def article_extractor(self, graph: str) -> str | None:
+        """The extractor version that wrote ``graph``, or None when it is not stored."""
+        g = _iri(graph)
+        rows = self._select(f"SELECT ?ex WHERE {{ GRAPH {g} {{ {g} <{DG.extractor}> ?ex }} }} LIMIT 1")
+        return rows[0]["ex"].value if rows and rows[0]["ex"] is not None else None
+
+    def put_article(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Write one article graph, replacing any earlier version: one GSP ``PUT`` (or one update request)."""
+        self._writable()
+        g = _iri(graph)
+        body = ox.serialize([q.triple if isinstance(q, ox.Quad) else q for q in quads],
+                            format=ox.RdfFormat.N_TRIPLES) or b""
+        if self.cfg.gsp_url:
+            self._call("PUT", self._gsp(graph), body=body, headers={"Content-Type": "text/turtle; charset=utf-8"},
+                       what=f"writing {graph}")
+        else:
+            self._update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body.decode('utf-8')}}} }}",
+                         what=f"writing {graph}")
+        self._graphs = None
+
+    def remove_article(self, graph: str) -> int:
+        """Drop an article graph; returns how many triples went (0 if it was not stored)."""
+        self._writable()
+        rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
+        n = int(rows[0]["n"].value) if rows else 0
+        if n == 0:
+            return 0
+        if self.cfg.gsp_url:
+            self._call("DELETE", self._gsp(graph), what=f"removing {graph}")
+        else:
+            self._update(f"DROP SILENT GRAPH {_iri(graph)}", what=f"removing {graph}")
+        self._graphs = None
+        return n
+
+    def articles(self) -> list[Any]:
+        """Every stored article (``ArticleInfo``), oldest publication first."""
+        from dealgraph.graph.store import ArticleInfo
+
+        return [ArticleInfo(r["g"].value, _v(r["src"]), _v(r["date"]), _v(r["title"]), _v(r["ex"]))
+                for r in self._select(_ARTICLES)]
+
+    def find_articles(self, ref: str) -> list[str]:
+        """Graph IRIs of stored articles named by ``ref``: a graph IRI, a content hash, a source URL or file."""
+        refs = {ref}
+        p = Path(ref)
+        if p.exists():
+            refs.add(p.resolve().as_uri())
+        return [a.graph for a in self.articles()
+                if a.graph in refs or a.graph.rsplit("/", 1)[-1] in refs or a.source in refs]
+
+    # ------------------------------------------------------------------ reading
+    def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+              ) -> ox.QuerySolutions | ox.QueryBoolean | RemoteTriples:
+        """Run SPARQL over the union of all article graphs; ``bindings`` go in as ``VALUES`` (never as text)."""
+        return self._run(inject_bindings(sparql, bindings), union=True)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of every article graph, one graph fetched at a time."""
+        for g in self._article_graphs(fresh=True):
+            node = ox.NamedNode(g)
+            for t in self._graph_triples(g):
+                yield ox.Quad(t.subject, t.predicate, t.object, node)
+
+    def triple_count(self) -> int:
+        """Number of quads in the article graphs."""
+        rows = self._select(_TRIPLE_COUNT)
+        return int(rows[0]["n"].value) if rows else 0
+
+    def graph_count(self) -> int:
+        """Number of article graphs."""
+        rows = self._select(_GRAPH_COUNT)
+        return int(rows[0]["n"].value) if rows else 0
+
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None:
+        """Serialise every article graph (``fmt`` must hold datasets: N-Quads, TriG)."""
+        if not fmt.supports_datasets:
+            raise StoreError(f"{fmt.name} cannot hold named graphs; dump as N-Quads or TriG")
+        ox.serialize(self.quads(), output, fmt)
+
+    # ------------------------------------------------------------------ plumbing
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError("store opened read-only")
+
+    def _call(self, method: str, url: str, *, body: bytes | None = None,
+              headers: Mapping[str, str] | None = None, what: str) -> _Answer:
+        if self._http is None:
+            raise StoreError(f"{self.url}: the store is closed")
+        return self._http.call(method, url, body=body, headers=headers, what=what)
+
+    def _gsp(self, graph: str) -> str:
+        sep = "&" if "?" in (self.cfg.gsp_url or "") else "?"
+        return f"{self.cfg.gsp_url}{sep}{urllib.parse.urlencode({'graph': graph})}"
+
+    def _update(self, text: str, *, what: str) -> None:
+        self._call("POST", self.cfg.update_url, body=text.encode("utf-8"),
+                   headers={"Content-Type": "application/sparql-update; charset=utf-8"}, what=what)
+
+    def _server_kind(self) -> str:
+        """The query endpoint's ``Server`` header (asked once per process with ``ASK {}``)."""
+        kind = _SERVER_KIND.get(self.cfg.query_url)
+        if kind is None:
+            ans = self._post_query("ASK {}", {}, accept=_RESULTS_ACCEPT)
+            _parse_results(ans, self.cfg.query_url)
+            kind = _SERVER_KIND[self.cfg.query_url] = ans.server
+        return kind
+
+    def _union_mode(self) -> str:
+        if self.cfg.union != "auto":
+            return self.cfg.union
+        return "param" if self._server_kind().lower().startswith("oxigraph") else "graphs"
+
+    def _dataset(self, union: bool) -> dict[str, list[str]]:
+        mode = self._union_mode() if union else "server"
+        if mode == "param":
+            return {"union-default-graph": []}
+        if mode == "graphs":
+            graphs = self._article_graphs()
+            if len(graphs) <= MAX_DATASET_GRAPHS:
+                return {"default-graph-uri": graphs, "named-graph-uri": graphs}
+            if not self._warned:
+                self._warned = True
+                log.warning("%s: %d article graphs, more than %d: querying the server's default graph, which must "
+                            "be the union of all graphs (see DEALGRAPH_UNION)", self.url, len(graphs),
+                            MAX_DATASET_GRAPHS)
+        return {}
+
+    def _post_query(self, sparql: str, dataset: dict[str, list[str]], *, accept: str) -> _Answer:
+        url = self.cfg.query_url
+        if "union-default-graph" in dataset:
+            url += ("&" if "?" in url else "?") + "union-default-graph"
+        elif dataset:
+            pairs = [("query", sparql)] + [(k, g) for k, gs in dataset.items() for g in gs]
+            return self._call("POST", url, body=urllib.parse.urlencode(pairs).encode("ascii"), what="query",
+                              headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        return self._call("POST", url, body=sparql.encode("utf-8"), what="query",
+                          headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+
+    def _run(self, sparql: str, *, union: bool) -> ox.QuerySolutions | ox.QueryBoolean | RemoteTriples:
+        graph_form = query_form(sparql) in _GRAPH_FORMS
+        ans = self._post_query(sparql, self._dataset(union), accept=_GRAPH_ACCEPT if graph_form else _RESULTS_ACCEPT)
+        if graph_form:
+            return RemoteTriples(_parse_graph(ans, self.cfg.query_url))
+        return _parse_results(ans, self.cfg.query_url)
+
+    def _select(self, sparql: str) -> list[Any]:
+        res = self._run(sparql, union=False)
+        return list(res) if isinstance(res, ox.QuerySolutions) else []
+
+    def _article_graphs(self, fresh: bool = False) -> list[str]:
+        if self._graphs is None or fresh:
+            self._graphs = [r["g"].value for r in self._select(_GRAPHS)]
+        return self._graphs
+
+    def _graph_triples(self, graph: str) -> list[ox.Triple]:
+        if self.cfg.gsp_url:
+            ans = self._call("GET", self._gsp(graph), headers={"Accept": _GRAPH_ACCEPT}, what=f"reading {graph}")
+            return _parse_graph(ans, self.cfg.gsp_url)
+        g = _iri(graph)
+        return list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}", union=False))
+
+
+def _iri(value: str) -> str:
+    """``<value>`` written by pyoxigraph, which refuses anything that is not an IRI."""
+    try:
+        return str(ox.NamedNode(value))
+    except ValueError as e:
+        raise StoreError(f"{value!r} is not an IRI: {e}") from None
+
+
+def _v(term: object) -> str | None:
+    return None if term is None else term.value  # type: ignore[attr-defined]
