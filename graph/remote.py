@@ -21,8 +21,9 @@ as soon as the query groups or aggregates). Here:
 * **Writes.** One article is one named graph, written with one Graph Store Protocol ``PUT ?graph=<iri>``
   (idempotent, and atomic per article on real servers) and removed with ``DELETE``; ``CREATE GRAPH`` is never
   sent. Without GSP: one request ``DROP SILENT GRAPH …; INSERT DATA { GRAPH … }``.
-* **The union of article graphs.** Queries must see every article graph as their default graph, as the
-  embedded store does. An Oxigraph server (recognised by its ``Server`` header) is asked for it per query
+* **The union of article graphs.** Article graphs are the named graphs holding a ``dg:Article`` (what dealgraph
+  writes), so other data on a shared server is not counted, dumped or removed. Queries must see every article
+  graph as their default graph, as the embedded store does. An Oxigraph server (recognised by its ``Server`` header) is asked for it per query
   (``?union-default-graph``); on other servers the article graphs are listed and passed as ``default-graph-uri``
   and ``named-graph-uri`` (up to :data:`MAX_DATASET_GRAPHS`); beyond that, the server's own default graph is used,
   which must then be the union (Virtuoso and GraphDB do this by default; Fuseki needs
@@ -61,6 +62,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from dealgraph.errors import QueryError, StoreError
+from dealgraph.graph.store import ArticleInfo
 from dealgraph.ontology.namespace import DG
 
 __all__ = ["RemoteStore", "RemoteConfig", "RemoteTriples", "inject_bindings", "query_form", "is_remote",
@@ -80,6 +82,7 @@ _RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+x
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8"
 _GRAPH_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, ox.RdfFormat.N_QUADS)
 _RESULT_FORMATS = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV)
+_NO_GRAPH = "urn:x-dealgraph:no-article-graphs"
 _SERVER_KIND: dict[str, str] = {}          # query URL -> the ``Server`` header it answered with (per process)
 
 
@@ -527,10 +530,8 @@ class RemoteStore:
         self._graphs = None
         return n
 
-    def articles(self) -> list[Any]:
-        """Every stored article (``ArticleInfo``), oldest publication first."""
-        from dealgraph.graph.store import ArticleInfo
-
+    def articles(self) -> list[ArticleInfo]:
+        """Every stored article, oldest publication first."""
         return [ArticleInfo(r["g"].value, _v(r["src"]), _v(r["date"]), _v(r["title"]), _v(r["ex"]))
                 for r in self._select(_ARTICLES)]
 
@@ -610,7 +611,7 @@ class RemoteStore:
         if mode == "param":
             return {"union-default-graph": []}
         if mode == "graphs":
-            graphs = self._article_graphs()
+            graphs = self._article_graphs() or [_NO_GRAPH]       # no articles: an empty dataset, not the server's
             if len(graphs) <= MAX_DATASET_GRAPHS:
                 return {"default-graph-uri": graphs, "named-graph-uri": graphs}
             if not self._warned:

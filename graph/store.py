@@ -10,6 +10,7 @@ second writer gets ``StoreBusyError`` at once instead of waiting or corrupting a
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Iterable, Iterator
@@ -122,11 +123,31 @@ class Store:
             if not self._s.contains_named_graph(g):
                 self._s.extend(quads)
                 self._s.add_graph(g)
-                return
-            body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
-            self._s.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
+            else:
+                body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
+                self._s.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
         except OSError as e:
-            raise StoreError(f"writing {graph} failed, the store is unchanged: {e}") from None
+            raise StoreError(f"writing {graph} failed, the store is unchanged: {_os_reason(e)}") from None
+        self._written(len(quads))
+
+    #: Quads written between two flushes of RocksDB's memory tables to disk (about 50 articles).
+    FLUSH_EVERY_QUADS = 20_000
+    _unflushed = 0
+
+    def _written(self, n: int) -> None:
+        """Count quads written and flush past ``FLUSH_EVERY_QUADS``. Without it a long ingest's memory grows by
+        about 0.4 MB per article and never levels off (1.4 GB after 3,750 articles, with the write-ahead log as
+        large on disk); with it the process stays flat (``bench/soak.py``). The article is already committed to
+        the write-ahead log, so a failed flush is only reported."""
+        self._unflushed += n
+        if self.path is None or self._unflushed < self.FLUSH_EVERY_QUADS:
+            return
+        self._unflushed = 0
+        try:
+            self._s.flush()
+        except OSError as e:
+            log.warning("flushing the store to disk failed (%s); the written articles are kept in its log",
+                        _os_reason(e))
 
     def remove_article(self, graph: str) -> int:
         """Drop an article graph; returns how many triples went (0 if it was not stored)."""
@@ -135,7 +156,11 @@ class Store:
         if not self._s.contains_named_graph(g):
             return 0
         n = sum(1 for _ in self._s.quads_for_pattern(None, None, None, g))
-        self._s.remove_graph(g)
+        try:
+            self._s.remove_graph(g)
+        except OSError as e:
+            raise StoreError(f"removing {graph} failed, the store is unchanged: {_os_reason(e)}") from None
+        self._written(n)
         return n
 
     def articles(self) -> list[ArticleInfo]:
@@ -191,6 +216,15 @@ class Store:
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError("store opened read-only")
+
+
+def _os_reason(e: OSError) -> str:
+    """An OSError as one line: ``No space left on device`` rather than a RocksDB dump."""
+    if e.errno == errno.ENOSPC or "No space left" in str(e):
+        return "no space left on the disk; free some space and run the command again"
+    if e.strerror:
+        return e.strerror
+    return str(e).splitlines()[0] if str(e) else type(e).__name__
 
 
 def _v(term: object) -> str | None:

@@ -49,6 +49,7 @@ class Discourse:
     speaker: str | None = None
     funded: str | None = None          # company of the last funding event
     project: str | None = None         # the last project named
+    project_age: int = 99              # sentences since it was named (0: this one)
     person_org: dict[str, str] = field(default_factory=dict)   # person → the organisation they run
     recent: list[set[str]] = field(default_factory=list)   # organisations of the last few sentences
     counts: dict[str, int] = field(default_factory=dict)
@@ -164,8 +165,9 @@ def _update(disc: Discourse, ctx: SentenceContext) -> None:
         disc.pair = (chain[0], chain[1]) if len(chain) >= 2 else (keys[0], keys[1])
         disc.group = tuple(chain) if len(chain) >= 2 else tuple(keys)
     projects = [m for m in ctx.mentions if m.type == "Project"]
+    disc.project_age += 1
     if projects:
-        disc.project = projects[-1].key
+        disc.project, disc.project_age = projects[-1].key, 0
     disc.recent = (disc.recent + [{m.key for m in orgs}])[-3:]
     persons = [m for m in ctx.mentions if m.type == "Person"]
     if persons:

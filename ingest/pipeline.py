@@ -21,7 +21,7 @@ from dealgraph.ingest.context import Discourse, SentenceContext, build_context
 from dealgraph.ingest.gazetteer import Gazetteer, default_gazetteer
 from dealgraph.ingest.mentions import find_mentions
 from dealgraph.ingest.model import CleanText, Entity, Evidence, Extraction, Fact, Mention, RawDocument
-from dealgraph.ingest.rules import EXTRACTOR, RuleState, apply_rules
+from dealgraph.ingest.rules import EXTRACTOR, RuleState, apply_rules, finish
 from dealgraph.ingest.sentences import split_sentences
 
 __all__ = ["extract", "detect_language", "EXTRACTOR"]
@@ -49,14 +49,14 @@ def extract(doc: RawDocument, *, gazetteer: Gazetteer | None = None, published: 
     lang = doc.lang if doc.lang in ("zh-Hans", "zh-Hant", "en") else detect_language(ct.text, ct.simplified)
     disc = Discourse()
     state = RuleState(disc=disc, evidence=lambda ctx: _evidence(doc.text, ct, ctx))
-    contexts: list[SentenceContext] = []
     mentions: list[Mention] = []
+    facts: list[Fact] = []
     sentences = split_sentences(ct)
-    for s in sentences:
+    for s in sentences:                 # rules read each sentence in the discourse state the earlier ones left
         ms = find_mentions(s, gaz)
         mentions.extend(ms)
-        contexts.append(build_context(s, ms, gaz, disc, pub))
-    facts = _dedupe(apply_rules(contexts, state))
+        facts.extend(apply_rules(build_context(s, ms, gaz, disc, pub), state))
+    facts = _dedupe(finish(facts, state))
     return Extraction(document=doc, clean=ct, content_hash=hashlib.sha256(ct.text.encode("utf-8")).hexdigest(),
                       lang=lang, entities=_entities(mentions, facts, gaz), facts=tuple(facts),
                       sentences=len(sentences), extractor=EXTRACTOR)

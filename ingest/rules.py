@@ -15,7 +15,7 @@ from dealgraph.ingest.amounts import AmountMatch
 from dealgraph.ingest.context import NON_PARTY_TAGS, Discourse, SentenceContext, pure_investor
 from dealgraph.ingest.model import Amount, Evidence, Fact, Mention, PartialDate
 
-__all__ = ["EXTRACTOR", "RULES", "RuleState", "apply_rules"]
+__all__ = ["EXTRACTOR", "RULES", "RuleState", "apply_rules", "finish"]
 
 EXTRACTOR = "rules.v1"
 
@@ -329,9 +329,18 @@ def rule_invested_in(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     yield from _invest_passive(ctx, st, orgs, status)
 
 
+_IN_ROUND_ZH = re.compile(r"在(?P<c>[^，,。；;]{1,20}?)(?:的)?[^，,。；;]{0,14}?(?:融资|轮)中(?:出资|投资|投入|认购)")
+
+
 def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], status: str | None) -> Iterator[Fact]:
-    """``B获得A的5亿美元投资``, ``A owns 7% of B``, ``持有B约10%的股份``, ``B received $350 million from A``."""
+    """``B获得A的5亿美元投资``, ``A owns 7% of B``, ``持有B约10%的股份``, ``B received $350 million from A``,
+    ``A在B那轮融资中出资5亿美元``."""
     text = ctx.text
+    for m in _IN_ROUND_ZH.finditer(text):
+        comp = [o for o in orgs if m.start("c") <= o.start < m.end("c")]
+        inv = [o for o in orgs if o.end <= m.start()]
+        if comp and inv:
+            yield from _invest(inv[-1], comp[0], ctx, st, m.end(), status or "completed")
     for m in _GOT_ZH.finditer(text):
         invs = [o for o in orgs if m.start("inv") <= o.start < m.end("inv")]
         comp = [o for o in orgs if o.end <= m.start()]
@@ -762,7 +771,8 @@ def _partner_pairs(ctx: SentenceContext, orgs: list[Mention], kw: re.Match[str],
         elif not chain or m.start < kw.start():
             chain = [m]
     if len(chain) >= 3:
-        return [], (chain if st.disc.project and re.search(r"合作伙伴|partners?", text) else [])
+        return [], (chain if st.disc.project and st.disc.project_age <= 1 and re.search(r"合作伙伴|partners?", text)
+                    else [])
     if len(chain) == 2 and chain[1].start < kw.end() + 40:
         return [(chain[0], chain[1])], []
     subject = orgs[0] if orgs else None
@@ -995,8 +1005,18 @@ def _tags_of(st: RuleState, ctx: SentenceContext, key: str) -> tuple[str, ...]:
     return e.tags if e else ("lab",)
 
 
+_RUNS = re.compile(r"运营|营运|管理|经营|\bruns?\b|\boperat(?:es|ed|ing)\b|\bmanages?\b")
+
+
 def rule_operates(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
-    """A data centre or cluster and the organisation the sentence is about: ``xAI……Colossus II``."""
+    """A data centre or cluster and the organisation the sentence is about: ``xAI……Colossus II``; a project
+    someone runs: ``Nscale also runs Stargate Norway``."""
+    for j in ctx.of_type("Project"):
+        verb = [m for m in _RUNS.finditer(ctx.text) if m.end() <= j.start and j.start - m.end() <= 12]
+        if verb:
+            op = [o for o in ctx.orgs() if o.end <= verb[-1].start()]
+            if op:
+                yield from (x for x in [_rel("operates", op[-1], j, ctx, st)] if x)
     for f in ctx.of_type("Facility"):
         orgs = [o for o in ctx.orgs() if o.start < f.start] or ctx.orgs()
         op = orgs[0] if orgs else st.disc.topic
@@ -1004,9 +1024,30 @@ def rule_operates(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             yield from (x for x in [_rel("operates", op, f, ctx, st)] if x)
 
 
+_JV = re.compile(r"合资(?:成立|设立|组建)|共同(?:成立|设立|出资)|\bjoint venture\b|\bjointly (?:set up|formed|created)\b")
+_FUNDERS = re.compile(r"(?:出资方|股东|投资方|投资者|funders|shareholders|equity partners|investors)(?:还)?"
+                      r"(?:包括|有|为|是|\binclude\b|\bare\b)")
+_LEADERS = re.compile(r"(?:是|为)(?:项目的?)?(?:主导方|牵头方|领导者)|\b(?:are|is) leading\b|\bwill lead\b")
+
+
 def rule_project(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
-    """``该公司主导的星际之门``: leads; ``A参与/加入J``: participatesIn."""
-    for j in ctx.of_type("Project"):
+    """``该公司主导的星际之门``: leads; ``A参与/加入J``: participatesIn; ``A、B与C合资成立J``: each invests in J;
+    ``J的股权出资方包括A、B``; ``A与B是主导方`` (of the project just named)."""
+    text = ctx.text
+    projects = ctx.of_type("Project")
+    proj = projects[0].key if projects else (st.disc.project if st.disc.project_age <= 1 else None)
+    jv, funders, leaders = _JV.search(text), _FUNDERS.search(text), _LEADERS.search(text)
+    if proj and (jv or funders or leaders):
+        m = jv or funders or leaders
+        members = [o for o in ctx.orgs() if (o.end <= m.start() if (jv or leaders) else o.start >= m.end())
+                   and o.how != "reference" or (o.how == "reference" and leaders)]
+        for o in members:
+            if jv or funders:
+                yield from (f for f in [_rel("investedIn", o, proj, ctx, st, status=_status(text))] if f)
+            yield from (f for f in [_rel("leads" if leaders else "participatesIn", o, proj, ctx, st)] if f)
+        if members:
+            return
+    for j in projects:
         before = ctx.text[max(0, j.start - 8):j.start]
         orgs = [o for o in ctx.orgs() if o.end <= j.start]
         lead = re.search(r"主导|牵头|领导|\bled by\b|\bleads?\b|\bspearhead", before + ctx.text[j.end:j.end + 12])
@@ -1024,12 +1065,16 @@ RULES: list[Callable[[SentenceContext, RuleState], Iterable[Fact]]] = [
 ]
 
 
-def apply_rules(contexts: list[SentenceContext], st: RuleState) -> list[Fact]:
-    """Every fact the rules read from the article's sentences, later versions of a round replacing earlier ones."""
+def apply_rules(ctx: SentenceContext, st: RuleState) -> list[Fact]:
+    """Every fact the rules read from one sentence, in the discourse state the sentences before it left."""
     facts: list[Fact] = []
-    for ctx in contexts:
-        for rule in RULES:
-            facts.extend(rule(ctx, st))
+    for rule in RULES:
+        facts.extend(rule(ctx, st))
+    return facts
+
+
+def finish(facts: list[Fact], st: RuleState) -> list[Fact]:
+    """Drop the earlier versions of rounds and contracts that later sentences completed."""
     replaced = {id(f) for f in st.extra}
     return [f for f in facts if id(f) not in replaced]
 

@@ -4,9 +4,11 @@ rewrite, configuration and failure messages, some against a tiny fake server tha
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import io
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -233,15 +235,15 @@ def test_hostile_binding_values_keep_their_meaning(server, tmp_path):
     quads = [ox.Quad(ox.NamedNode(f"https://w3id.org/dealgraph/id/h{i}"), RDFS_LABEL, ox.Literal(v), ox.NamedNode(g))
              for i, v in enumerate(HOSTILE)]
     quads.append(ox.Quad(ox.NamedNode(g), RDF_TYPE, ox.NamedNode(DG + "Article"), ox.NamedNode(g)))
-    q = PREFIXES + "SELECT ?e WHERE { ?e rdfs:label ?name }"
+    q = PREFIXES + "SELECT ?e ?name WHERE { ?e rdfs:label ?name }"
     with Store.open(server) as rs, Store.open(tmp_path / "embedded") as ls:
         for s in (rs, ls):
             s.put_article(g, quads)
         assert sorted(map(str, rs.quads())) == sorted(map(str, ls.quads()))
         for i, v in enumerate(HOSTILE):
             for s in (rs, ls):
-                rows = [r["e"].value for r in s.query(q, {"name": ox.Literal(v)})]
-                assert rows == [f"https://w3id.org/dealgraph/id/h{i}"], (v, s)
+                rows = [(r["e"].value, r["name"].value) for r in s.query(q, {"name": ox.Literal(v)})]
+                assert rows == [(f"https://w3id.org/dealgraph/id/h{i}", v)], (v, s)
             assert list(rs.query(q, {"name": ox.Literal(v + " ")})) == []
         with pytest.raises(QueryError):
             rs.query(q, {"name } ?s ?p ?o {": ox.Literal("x")})
@@ -410,6 +412,47 @@ def test_other_servers_get_the_article_graphs_as_the_dataset(fake):
     form = dict(x.split("=", 1) for x in body.decode().split("&"))
     assert form["default-graph-uri"] == form["named-graph-uri"] == "https%3A%2F%2Fw3id.org%2Fdealgraph%2Fdoc%2F1"
     assert "VALUES" in form["query"] and "union-default-graph" not in path
+
+
+class _DigestFake(http.server.BaseHTTPRequestHandler):
+    """Asks for HTTP Digest (as Virtuoso's ``/sparql-auth`` does) and answers ``ASK`` once the login is right."""
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        auth = self.headers.get("Authorization", "")
+        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', auth[7:])) if auth.startswith("Digest ") else {}
+        h = lambda x: hashlib.md5(x.encode()).hexdigest()  # noqa: E731
+        want = h(":".join([h("dba:realm:secret"), "n0nce", fields.get("nc", ""), fields.get("cnonce", ""), "auth",
+                           h(f"POST:{fields.get('uri', '')}")]))
+        if fields.get("response") != want:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Digest realm="realm", nonce="n0nce", qop="auth", algorithm=MD5')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(ASK_TRUE)))
+        self.end_headers()
+        self.wfile.write(ASK_TRUE)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_digest_login():
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _DigestFake)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}/sparql-auth"
+    try:
+        env = {"DEALGRAPH_AUTH": "digest", "DEALGRAPH_USER": "dba", "DEALGRAPH_UNION": "server"}
+        s = RemoteStore.from_url(url, env={**env, "DEALGRAPH_PASSWORD": "secret"})
+        assert bool(s.query("ASK { ?s ?p ?o }")) is True
+        with pytest.raises(StoreError, match="HTTP 401"):
+            RemoteStore.from_url(url, env={**env, "DEALGRAPH_PASSWORD": "wrong"}).query("ASK { ?s ?p ?o }")
+    finally:
+        srv.shutdown()
+        srv.server_close()
 
 
 def test_configuration_from_url_and_environment():
