@@ -10,19 +10,21 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import logging
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dealgraph.errors import EntityNotFound, InputError
+from dealgraph.errors import DealgraphError, EntityNotFound, InputError
 from dealgraph.graph.store import Store, default_store_location
 
-__all__ = ["KnowledgeGraph", "IngestResult", "EntityRef"]
+__all__ = ["KnowledgeGraph", "IngestResult", "EntityRef", "output_path", "write_atomic"]
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,8 @@ class KnowledgeGraph:
     """A dealgraph knowledge graph over the embedded store at ``path`` (``None``: in memory)."""
 
     def __init__(self, path: str | Path | None, store: Store | None = None) -> None:
-        self.path = None if path is None else Path(path)
+        remote = path is not None and str(path).startswith(("http://", "https://"))
+        self.path = None if path is None else (path if remote else Path(path))  # a URL stays a string
         self._mem = store if path is None else None
         self._view = None
         self._view_gen: object = None
@@ -212,28 +215,42 @@ class KnowledgeGraph:
         finally:
             self._done(s)
 
-    def export(self, fmt: str, path: str | Path | None = None) -> bytes:
-        """Serialise the graph (turtle, trig, nquads, jsonld, graphml, csv); written atomically to ``path``."""
+    def export(self, fmt: str, path: str | Path | None = None, *, base_dir: str | Path | None = None) -> bytes:
+        """Serialise the graph (turtle, trig, nquads, jsonld, graphml, csv); written atomically to ``path``.
+
+        With ``base_dir``, ``path`` is taken inside it and refused when it leads out (see :func:`output_path`)."""
         from dealgraph.graph.export import export_bytes
 
+        target = None if path is None else output_path(path, base_dir)
         s = self._store()
         try:
             data = export_bytes(s, fmt, view_fn=self.view)
         finally:
             self._done(s)
-        if path is not None:
-            write_atomic(Path(path), data)
+        if target is not None:
+            try:
+                write_atomic(target, data)
+            except OSError as e:
+                raise DealgraphError(f"cannot write {path}: {e.strerror or e}; nothing was written") from None
         return data
 
-    def visualize(self, path: str | Path = "exports/graph.html", *, focus: str | None = None, depth: int = 2) -> Path:
-        """Write the interactive HTML page (works offline)."""
+    def visualize(self, path: str | Path = "exports/graph.html", *, focus: str | None = None, depth: int = 2,
+                  base_dir: str | Path | None = None) -> Path:
+        """Write the interactive HTML page (works offline); ``base_dir`` confines ``path`` as for :meth:`export`."""
         from dealgraph.graph.viz import render_html
 
-        return render_html(self.view(), self.circular_deals(), path, focus=focus, depth=depth)
+        target = output_path(path, base_dir)
+        try:
+            return render_html(self.view(), self.circular_deals(), target, focus=focus, depth=depth,
+                               base_dir=None if base_dir is None else Path(base_dir))
+        except ValueError as e:        # render_html's own check of base_dir (a symlink changed meanwhile)
+            raise DealgraphError(str(e)) from None
+        except OSError as e:
+            raise DealgraphError(f"cannot write {path}: {e.strerror or e}; nothing was written") from None
 
 
-def _generation(s: Store, path: Path | None) -> object:
-    if path is not None and s.path is not None:
+def _generation(s: Store, path: Path | str | None) -> object:
+    if isinstance(path, Path) and s.path is not None:
         try:
             return max((p.stat().st_mtime_ns for p in Path(path).iterdir()), default=0)
         except OSError:
@@ -255,19 +272,77 @@ def _cycle_json(view, c) -> dict[str, Any]:
             "money": c.money}
 
 
+def output_path(path: str | Path, base_dir: str | Path | None = None) -> Path:
+    """Where an export or page goes: ``path`` as given, or with ``base_dir`` taken inside that folder.
+
+    With ``base_dir``, a path whose resolved location (through ``..``, an absolute path or a symlink, in the file
+    name or any folder above it) lies outside ``base_dir`` is refused, so names that come from a script or a
+    request cannot write elsewhere. An existing folder is never a valid output. Raises ``DealgraphError``.
+    """
+    target = Path(path).expanduser()
+    if base_dir is not None:
+        base = Path(base_dir).expanduser().resolve()
+        resolved = (base / target).resolve()
+        if resolved == base or not resolved.is_relative_to(base):
+            raise DealgraphError(f"refusing to write {str(path)!r}: it leads to {resolved}, outside {base} "
+                                 "(through '..', an absolute path or a symlink); choose a file inside it")
+        target = resolved
+    if target.is_dir():
+        raise DealgraphError(f"{path}: is a folder; give a file name to write to")
+    return target
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the system says it (setting it is not thread-safe)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)        # pragma: no cover (no /proc)
+    os.umask(umask)
+    return umask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: readers never see half a file."""
+    """Write ``data`` to ``path`` through a temporary file and a rename: readers never see half a file.
+
+    The file gets the permissions a plain write would give (those of the file it replaces, else 0o666 less the
+    umask) and the rename is made durable by syncing the folder. A symlink at ``path`` is replaced, never
+    followed. On any error the old file is left as it was and no temporary file remains.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.lstat().st_mode) if path.is_file() and not path.is_symlink() else None
+    except OSError:
+        mode = None
+    if mode is None:
+        mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    try:
+        dfd = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:         # pragma: no cover (a folder that cannot be opened: the rename is done anyway)
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:         # pragma: no cover (some file systems cannot sync a folder)
+        pass
+    finally:
+        os.close(dfd)
 
 
 _ = io

@@ -80,12 +80,18 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files or folders (read r
         raise typer.Exit(1)
 
 
+BaseDirOpt = typer.Option(None, "--base-dir", help="Confine the output: -o is taken inside this folder and refused "
+                          "when it leads out of it (through '..', an absolute path or a symlink).")
+
+
 @app.command()
 def export(store: str | None = StoreOpt,
            format: str = typer.Option("turtle", "--format", "-f", help="turtle, trig, nquads, jsonld, graphml, csv"),
-           output: Path | None = typer.Option(None, "-o", "--output", help="File to write (default: stdout).")) -> None:
-    """Write the graph; trig and nquads keep one named graph per article."""
-    data = _kg(store).export(format, output)
+           output: Path | None = typer.Option(None, "-o", "--output", help="File to write (default: stdout)."),
+           base_dir: Path | None = BaseDirOpt) -> None:
+    """Write the graph (atomically: a reader never sees half a file); trig and nquads keep one named graph per
+    article."""
+    data = _kg(store).export(format, output, base_dir=base_dir)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -217,9 +223,10 @@ def remove(articles: list[str] = typer.Argument(..., help="File, URL, graph IRI 
 def viz(store: str | None = StoreOpt,
         output: Path = typer.Option(Path("exports/graph.html"), "-o", "--output"),
         focus: str | None = typer.Option(None, "--focus", help="Draw only this entity's neighbourhood."),
-        depth: int = typer.Option(2, "--depth")) -> None:
+        depth: int = typer.Option(2, "--depth"),
+        base_dir: Path | None = BaseDirOpt) -> None:
     """A self-contained interactive HTML page (works offline)."""
-    path = _kg(store).visualize(output, focus=focus, depth=depth)
+    path = _kg(store).visualize(output, focus=focus, depth=depth, base_dir=base_dir)
     typer.echo(f"wrote {path}")
 
 
@@ -239,8 +246,20 @@ def serve(store: str | None = StoreOpt, host: str = typer.Option("127.0.0.1", "-
         pass
 
 
+def _show_warnings() -> None:
+    """The library's warnings (front matter ignored, a damaged character replaced, a search stopped early) as
+    ``dealgraph: warning: ...`` lines on stderr; without this they went to the package's NullHandler, unseen."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("dealgraph: warning: %(message)s"))
+    logging.getLogger("dealgraph").addHandler(handler)
+
+
 def main() -> None:
     """Entry point: runs the app and turns dealgraph errors into one clear line and exit code 2."""
+    _show_warnings()
     try:
         app()
     except DealgraphError as e:

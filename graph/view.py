@@ -71,6 +71,10 @@ def build_view(store) -> nx.MultiDiGraph:
                     float(Decimal(r["amount"].value)), _val(r["cur"]), date
     for _, d in g.nodes(data=True):
         d["names"] = sorted(d["names"])
+    for _, _, d in g.edges(data=True):       # deterministic whatever order the store answers in
+        pairs = sorted(zip(d["sources"], d["urls"], strict=True), key=lambda x: x[0])
+        d["sources"], d["urls"] = [a for a, _ in pairs], [b for _, b in pairs]
+        d["evidence"] = sorted(d["evidence"])
     return g
 
 

@@ -27,8 +27,8 @@ def pure_investor(tags: tuple[str, ...] | set[str]) -> bool:
     return bool(t & {"investor", "sovereign", "bank"}) and not t & {"chip", "cloud", "lab", "bigtech", "hardware"}
 _THE_COMPANY = re.compile(r"该公司|这家公司|該公司|這家公司|该企业|该初创公司|"
                           r"(?:^|(?<=[，,。；;：:]))公司(?=\d|今年|去年|在|已|于|宣布|表示|计划|正在|将|也|的|估值|累计|目前|还|近|刚|此前|随后|成立)|"
-                          r"\b(?:[Tt]he (?:company|firm|startup|start-up|group|ChatGPT maker|chipmaker|AI lab|"
-                          r"Dutch company|French startup|French company|Japanese firm|lab))\b|^It\b|(?<=[.,;] )it\b")
+                          r"\b[Tt]he (?:[A-Z][\w-]+ )?(?:[a-z-]+ ){0,2}(?:company|firm|startup|start-up|group|maker|"
+                          r"chipmaker|lab|giant|developer|provider|operator)\b|^It\b|(?<=[.,;] )it\b")
 _THE_TWO = re.compile(r"双方|雙方|两家公司|兩家公司|二者|两者|兩者|\b[Tt]he two(?: companies| firms| sides)?\b|"
                       r"\b[Bb]oth companies\b")
 _THEY = re.compile(r"(?:^|(?<=[，,：:“\"]))\s*(?:它们|它們|他们|他們|[Tt]hey\b)")
@@ -51,6 +51,8 @@ class Discourse:
     project: str | None = None         # the last project named
     project_age: int = 99              # sentences since it was named (0: this one)
     person_org: dict[str, str] = field(default_factory=dict)   # person → the organisation they run
+    descriptors: dict[str, set[str]] = field(default_factory=dict)   # key → words written before its name
+    subject: str | None = None         # first organisation of the last sentence (references included)
     recent: list[set[str]] = field(default_factory=list)   # organisations of the last few sentences
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -112,8 +114,10 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
         recent_topic = disc.topic if disc.topic and any(disc.topic in r for r in disc.recent) else None
         if first and not m.group()[:1].isascii():
             add(m, first[0].key)               # 该公司 after a name in the same sentence: that name
+        elif m.group() in ("It", "it"):
+            add(m, disc.subject or recent_topic or disc.last_org)
         else:
-            add(m, recent_topic or disc.last_org)
+            add(m, _by_description(m.group(), disc) or recent_topic or disc.last_org)
     for m in _THE_TWO.finditer(text):
         inside = list(dict.fromkeys(f.key for f in found if f.type == "Organization" and f.end <= m.start()))
         pair = (inside[0], inside[1]) if len(inside) >= 2 else disc.pair
@@ -150,7 +154,35 @@ def _coordinated(text: str, orgs: list[Mention]) -> list[str]:
     return list(dict.fromkeys(m.key for m in run)) if len(run) >= 2 else []
 
 
+_DESCR = re.compile(r"((?:[A-Z][a-z]+|[a-z][a-z-]+)(?:\s+(?:[A-Z][a-z]+|[a-z][a-z-]+)){0,3})\s+$")
+_DESCR_STOP = {"the", "a", "an", "and", "of", "in", "on", "for", "to", "by", "with", "from", "at", "as", "is", "was",
+               "has", "have", "said", "says", "will", "that", "which", "its", "their", "biggest", "largest", "main"}
+
+
+def _by_description(phrase: str, disc: Discourse) -> str | None:
+    """``the Dutch company`` → the organisation earlier called ``Dutch chip equipment maker ASML``."""
+    words = [w.casefold() for w in phrase.split()[1:]]
+    best, score = None, 0
+    for key, descr in disc.descriptors.items():
+        hit = sum(2 if w[:1].isupper() or w in descr and not w.islower() else 1 for w in phrase.split()[1:]
+                  if w.casefold() in descr)
+        if hit > score:
+            best, score = key, hit
+    return best if score and any(w in d for d in disc.descriptors.values() for w in words[:-1]) else None
+
+
 def _update(disc: Discourse, ctx: SentenceContext) -> None:
+    for m in ctx.orgs():
+        if m.how == "reference":
+            continue
+        d = _DESCR.search(ctx.text[max(0, m.start - 60):m.start])
+        if d:
+            words = {w.casefold() for w in d.group(1).split()} - _DESCR_STOP
+            if words:
+                disc.descriptors[m.key] = disc.descriptors.get(m.key, set()) | words
+    subj = [m for m in ctx.orgs() if not ctx.is_source(m)]
+    if subj:
+        disc.subject = subj[0].key
     orgs = [m for m in ctx.orgs() if m.how != "reference"]
     orgs = [m for m in orgs if not pure_investor(ctx.tags.get(m.key, ()))] or orgs
     for m in orgs:
