@@ -215,6 +215,30 @@ class KnowledgeGraph:
         finally:
             self._done(s)
 
+    def related(self, name: str) -> dict[str, Any]:
+        """The control group of an entity and its related-party money flows, with evidence."""
+        from dealgraph.graph.related import related_flows
+
+        view = self.view()
+        ref = self.entity(name)
+        group, flows = related_flows(view, ref.iri)
+        label = lambda n: view.nodes[n].get("label") or n  # noqa: E731
+        return {"entity": ref.label, "group": sorted(label(n) for n in group),
+                "flows": [{"from": label(f.payer), "to": label(f.payee), "predicate": f.predicate, "reason": f.reason,
+                           "amount": f.amount, "currency": f.currency, "status": f.status,
+                           "sources": list(f.sources), "evidence": list(f.evidence)} for f in flows]}
+
+    def overlap(self) -> dict[str, Any]:
+        """Investors backing several companies, and co-investment pairs."""
+        from dealgraph.graph.related import co_investors, investor_overlap
+
+        view = self.view()
+        label = lambda n: view.nodes[n].get("label") or n  # noqa: E731
+        return {"investors": [{"investor": label(i), "companies": [label(c) for c in cs]}
+                              for i, cs in investor_overlap(view)],
+                "pairs": [{"a": label(a), "b": label(b), "companies": [label(c) for c in cs]}
+                          for a, b, cs in co_investors(view)]}
+
     def export(self, fmt: str, path: str | Path | None = None, *, base_dir: str | Path | None = None) -> bytes:
         """Serialise the graph (turtle, trig, nquads, jsonld, graphml, csv); written atomically to ``path``.
 

@@ -16,7 +16,7 @@ from dealgraph.errors import DealgraphError
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Follow the money in the AI industry: news articles to a knowledge graph with evidence.")
 StoreOpt = typer.Option(None, "--store", "-s", help="Store folder or SPARQL endpoint URL "
                         "(default: $DEALGRAPH_STORE, else ./dealgraph-data).")
@@ -200,6 +200,42 @@ def show(entity: str = typer.Argument(..., help="Any name in any language or scr
             amt = f"{float(t['amount']):,.0f} {t['currency'] or ''}" if t["amount"] else "-"
             typer.echo(f"    {t['date'] or '?':10}  {what:18} {amt:>24} {t['bound'] or ''}  "
                        f"{('reported by ' + t['reporter']) if t['reporter'] else ''}  {t['src'] or t['g']}")
+
+
+@app.command()
+def related(entity: str = typer.Argument(..., help="Any name in any language or script."),
+            store: str | None = StoreOpt,
+            format: str = typer.Option("table", "--format", help="table or json")) -> None:
+    """Control group and related-party flows: money between companies under common control, or from investors
+    tied to the controller."""
+    r = _kg(store).related(entity)
+    if format == "json":
+        typer.echo(json.dumps(r, ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"{r['entity']}: control group {', '.join(r['group'])}")
+    if not r["flows"]:
+        typer.echo("  no related-party flows found")
+    for f in r["flows"]:
+        amt = f" {f['amount']:,.0f} {f['currency']}" if f.get("amount") else ""
+        typer.echo(f"  {f['from']} {f['predicate']} {f['to']}{amt} [{f['status'] or '-'}] ({f['reason']})")
+        for ev in f["evidence"][:1]:
+            typer.echo(f"      “{ev[:160]}”")
+
+
+@app.command()
+def overlap(store: str | None = StoreOpt,
+            format: str = typer.Option("table", "--format", help="table or json")) -> None:
+    """Investors that back several companies, and pairs of co-investors."""
+    r = _kg(store).overlap()
+    if format == "json":
+        typer.echo(json.dumps(r, ensure_ascii=False, indent=1))
+        return
+    typer.echo("investors backing several companies:")
+    for row in r["investors"]:
+        typer.echo(f"  {row['investor']}: {', '.join(row['companies'])}")
+    typer.echo("co-investors (pairs that backed the same companies):")
+    for row in r["pairs"][:30]:
+        typer.echo(f"  {row['a']} + {row['b']}: {', '.join(row['companies'])}")
 
 
 @app.command()

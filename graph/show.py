@@ -8,6 +8,8 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from dealgraph.graph.related import controlled_by
+
 __all__ = ["entity_report"]
 
 _TIMELINE = """PREFIX dg: <https://w3id.org/dealgraph#> PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -51,18 +53,6 @@ def entity_report(store, view: nx.MultiDiGraph, iri: str) -> dict[str, Any]:
         timeline.append({k: (None if r[k] is None else r[k].value) for k in
                          ("kind", "metric", "round", "amount", "currency", "bound", "date", "status", "reporter",
                           "evidence", "g", "src")})
-    controlled = sorted(view.nodes[n].get("label") or n for n in _control_closure(view, iri))
+    controlled = sorted(view.nodes[n].get("label") or n for n in controlled_by(view, iri))
     return {"iri": iri, "label": d.get("label"), "type": d.get("type"), "names": d.get("names"),
             "relations": _relations(view, iri), "controls_transitively": controlled, "timeline": timeline}
-
-
-def _control_closure(view: nx.MultiDiGraph, iri: str) -> set[str]:
-    seen: set[str] = set()
-    todo = [iri]
-    while todo:
-        n = todo.pop()
-        for _, v, k in view.out_edges(n, keys=True):
-            if k == "controls" and v not in seen and v != iri:
-                seen.add(v)
-                todo.append(v)
-    return seen

@@ -19,7 +19,7 @@ __all__ = ["EXTRACTOR", "RULES", "RuleState", "apply_rules", "finish"]
 
 EXTRACTOR = "rules.v1"
 
-_PLANNED = re.compile(r"计划|拟|将|预计|可能|有望|考虑|打算|意向|或将|准备|\bplans? to\b|\bplanned\b|\bwill\b|\bwould\b|"
+_PLANNED = re.compile(r"计划|拟|将|预计|可能|有望|考虑|打算|意向|或将|准备|会否|是否|能否|\bwhether\b|\bplans? to\b|\bplanned\b|\bwill\b|\bwould\b|"
                       r"\bexpected to\b|\bintends? to\b|letter of intent|\bset to\b|\bcould\b|\bmay\b|\beyeing\b|"
                       r"\bin talks\b|\bconsidering\b|\bpotential\b|\bproposed\b")
 _DONE = re.compile(r"完成|已经|已|获得|获|\braised\b|\bhas invested\b|\binvested\b|\bclosed\b|\bcompleted\b|\bacquired\b")
