@@ -559,7 +559,7 @@ def _leg(rng: random.Random, u: str, v: str, pred: str, labels: dict[str, str], 
     n_src = rng.choices((1, 2, 3), weights=(70, 20, 10))[0]
     sources = sorted({_doc_iri(seed, rng.randrange(docs)) for _ in range(n_src)})
     verb = "invested in" if pred == "investedIn" else "bought chips and cloud capacity from"
-    money = f" ${amount / 1e6:g} million" if amount else ""
+    money = f", a deal worth ${amount / 1e6:g} million" if amount else ""
     evidence = [f"{labels[u]} {verb} {labels[v]}{money} (report {k + 1})." for k in range(len(sources))]
     return {"amount": amount, "currency": rng.choices(("USD", "CNY", "EUR"), weights=(90, 6, 4))[0] if amount else None,
             "date": when, "status": rng.choices([s for s, _ in _STATUSES], weights=[w for _, w in _STATUSES])[0],

@@ -14,7 +14,7 @@ from datetime import date
 from dealgraph.ingest.amounts import AmountMatch, CapacityMatch, find_amounts, find_capacities
 from dealgraph.ingest.dates import DateMatch, find_dates
 from dealgraph.ingest.gazetteer import Gazetteer
-from dealgraph.ingest.model import Mention, Sentence
+from dealgraph.ingest.model import Mention, PartialDate, Sentence
 
 __all__ = ["SentenceContext", "Discourse", "build_context", "NON_PARTY_TAGS", "pure_investor"]
 
@@ -53,6 +53,7 @@ class Discourse:
     person_org: dict[str, str] = field(default_factory=dict)   # person → the organisation they run
     descriptors: dict[str, set[str]] = field(default_factory=dict)   # key → words written before its name
     subject: str | None = None         # first organisation of the last sentence (references included)
+    last_date: PartialDate | None = None
     recent: list[set[str]] = field(default_factory=list)   # organisations of the last few sentences
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -69,6 +70,7 @@ class SentenceContext:
     dates: tuple[DateMatch, ...]
     published: date | None
     tags: dict[str, tuple[str, ...]]
+    previous_date: PartialDate | None = None    # the last date an earlier sentence stated
 
     def orgs(self, *, parties: bool = True) -> list[Mention]:
         """Organisation mentions (``parties``: without outlets, research firms and others cited as sources)."""
@@ -96,7 +98,8 @@ def build_context(sent: Sentence, mentions: list[Mention], gaz: Gazetteer, disc:
     rel.sort(key=lambda m: (m.start, m.end))
     tags = {m.key: gaz.entities[m.key].tags if m.key in gaz.entities else () for m in rel}
     ctx = SentenceContext(sent, sent.norm, tuple(rel), tuple(find_amounts(sent.norm)),
-                          tuple(find_capacities(sent.norm)), tuple(find_dates(sent.norm, published)), published, tags)
+                          tuple(find_capacities(sent.norm)), tuple(find_dates(sent.norm, published)), published, tags,
+                          disc.last_date)
     _update(disc, ctx)
     return ctx
 
@@ -196,6 +199,8 @@ def _update(disc: Discourse, ctx: SentenceContext) -> None:
         chain = _coordinated(ctx.text, orgs)
         disc.pair = (chain[0], chain[1]) if len(chain) >= 2 else (keys[0], keys[1])
         disc.group = tuple(chain) if len(chain) >= 2 else tuple(keys)
+    if ctx.dates:
+        disc.last_date = ctx.dates[-1].date
     projects = [m for m in ctx.mentions if m.type == "Project"]
     disc.project_age += 1
     if projects:

@@ -68,6 +68,7 @@ _SUFFIX_ZH = re.compile(r"(?:科技有限公司|有限责任公司|股份有限�
                         r"资本|资管|集团|基金|银行|证券|创投|控股|实验室|研究院|交易所|科技|半导体|"
                         r"通讯社|资产管理|人寿|保险|政府|国资委|商务部|管委会|高新区|财政部|发改委|大学)$")
 _NAME_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "eng", "j", "x", "n", "ng"}
+_PROPER_TAGS = {"nr", "nt", "nz", "nrt", "nrfg", "j", "x"}      # proper names, or words jieba does not know
 _STOP_ZH = set("的和与及或、在是有被将把对向由从给跟同以于为中了着过也都就还又再而但并且其该这那此些个家等其中"
                "已正均仍亦更最很非不没未会能可要想让使令据称说表示")
 PERSON_TITLES_ZH = ("联合创始人", "创始人", "创办人", "首席执行官", "执行长", "行政总裁", "首席财务官", "首席技术官",
@@ -128,6 +129,12 @@ def find_mentions(sent: Sentence, gaz: Gazetteer) -> list[Mention]:
     if zh:
         for s, e, name in _coordinated_zh(text, found, taken):
             add(s, e, gaz.lookup(name) or new_key(name), "Organization", "coordinated")
+        for m in _AFTER_DESCRIPTOR_ZH.finditer(text):    # "初创公司昆仑芯", "芯片厂商摩尔线程"
+            s, e = m.span("name")
+            toks = [w for w, _, _ in segmenter().tokenize(m["name"])]
+            if not any(taken[s:e]) and len(toks) <= 2 and all(_tag(w) in _PROPER_TAGS and w not in _STOP_ZH
+                                                               for w in toks):
+                add(s, e, gaz.lookup(m["name"]) or new_key(m["name"]), "Organization", "descriptor")
         for s, e, name in _zh_orgs(text, taken):
             core = _without_place(name)
             add(s, e, gaz.lookup(name) or gaz.lookup(core) or new_key(core), "Organization", "suffix")
@@ -320,6 +327,10 @@ def _coordinated_zh(text: str, found: list[Mention], taken: bytearray):
         if g == "b" and len(toks) == 1 and len(name) > 4:
             continue
         yield s, e, name
+
+
+_AFTER_DESCRIPTOR_ZH = re.compile(rf"(?:初创公司|初创企业|创业公司|独角兽|厂商|制造商|供应商|服务商|运营商|巨头|公司|平台|机构|企业)"
+                                  rf"(?P<name>[{_CJK}]{{2,4}}?)(?=[，,。、；;的和与及将已在于宣布表示称]|$)")
 
 
 def _without_place(name: str) -> str:

@@ -92,7 +92,9 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
     out: list[Fact] = []
     seen: set[tuple] = set()
     for f in facts:
-        if f.kind in ("FundingRound", "Valuation", "FinancialMetric", "Contract"):
+        if f.kind == "Valuation":        # a round's post-money valuation and the same figure read again
+            key = (f.kind, f.roles, f.amount and f.amount.value, f.date)
+        elif f.kind in ("FundingRound", "FinancialMetric", "Contract"):
             key = (f.kind, f.roles, f.values, f.amount and f.amount.value, f.date)
         else:
             key = (f.kind, f.subject, f.object) if f.kind != "partnerOf" else \

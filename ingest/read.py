@@ -6,6 +6,7 @@ trafilatura for the main text and its metadata. Encodings: UTF-8 first, then det
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 import sys
@@ -30,6 +31,8 @@ MAX_FRONT_MATTER_CHARS = 64 * 1024
 MAX_HTML_DEPTH = 160
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".text", ""}
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
 _HTML_HINT = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|article|div|p)\b", re.I)
 
 
@@ -79,7 +82,19 @@ def read_bytes(data: bytes, *, name: str = "<bytes>", max_bytes: int = MAX_BYTES
 
 
 def decode(data: bytes, *, name: str = "<bytes>") -> str:
-    """Bytes to text: UTF-8 (BOM allowed), else the detected encoding; binary data is refused."""
+    """Bytes to text: UTF-8 (BOM allowed), UTF-16 or UTF-32 with a BOM, else the detected encoding; binary data is
+    refused."""
+    for bom, enc in _BOMS:           # before the NUL test: UTF-16 text ("Unicode" in Windows Notepad) is full of NULs
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(enc)
+            except UnicodeDecodeError:
+                raise InputError(f"{name}: starts with a {enc.upper()} byte-order mark but is not {enc.upper()} text; "
+                                 "convert it to UTF-8") from None
+            if "\x00" in text[:8192] or _mostly_control(text):
+                raise InputError(f"{name}: binary file ({enc.upper()} byte-order mark, then control characters), "
+                                 "not an article")
+            return text
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: binary file (NUL bytes), not an article")
     try:

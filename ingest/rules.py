@@ -66,11 +66,15 @@ def _date_near(ctx: SentenceContext, pos: int | None = None) -> PartialDate | No
     """The date a fact at ``pos`` happened: nearest before it, skipping dates of founding (``于2023年创立``)."""
     dates = [d for d in ctx.dates if not re.match(r"\s*(?:创立|创办|成立|founded|\bwhen\b)", ctx.text[d.end:d.end + 8])]
     if not dates:
-        return None
+        return ctx.previous_date if _ANAPHOR.search(ctx.text) else None
     if pos is None:
         return dates[0].date
     before = [d for d in dates if d.start <= pos]
     return (before[-1] if before else dates[0]).date
+
+
+_ANAPHOR = re.compile(r"该宗交易|该交易|这笔交易|此次交易|该笔交易|这宗交易|此交易|该轮|这轮|\b[Tt]he (?:deal|transaction|acquisition|"
+                      r"merger|round)\b")
 
 
 def _pub(ctx: SentenceContext) -> PartialDate | None:
@@ -379,7 +383,7 @@ def _investor_subject(before: list[Mention], text: str, pos: int) -> Mention | N
 def _invest_object(after: list[Mention], text: str, pos: int) -> Mention | None:
     for m in after:
         gap = text[pos:m.start]
-        if len(gap) <= 100 and (re.search(r"\b(?:in|into)\b", gap) or len(gap) <= 4 or
+        if len(gap) <= 100 and (re.search(r"\b(?:in|into)\b", gap) or (len(gap) <= 4 and not re.search(r"[、，,]", gap)) or
                                re.search(r"(?:入股|投资|注资)\s*$", text[:m.start])):
             return m
     return None
@@ -460,7 +464,8 @@ def rule_valuation(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     for kw in _VAL.finditer(ctx.text):
         amount = _first_after(money, kw.end())
         if amount is None or amount.start - kw.end() > 30:
-            amount = next((a for a in reversed(money) if a.end <= kw.start() and kw.start() - a.end <= 14), None)
+            amount = next((a for a in reversed(money) if a.end <= kw.start() and kw.start() - a.end <= 14
+                           and not re.search(r"[，,；;]", ctx.text[a.end:kw.start()])), None)
         if amount is None or re.search(r"融资目标|目标|target", ctx.text[max(0, amount.start - 12):amount.start]):
             continue
         company = _valued(ctx, kw, amount, st)
@@ -575,6 +580,9 @@ _FROM_EN = re.compile(r"\b(?:buy|buys|bought|buying|purchase|purchases|purchased
                       r"lease|leases|leased|source|sources|sourced|order|orders|ordered)\b[^.;]{0,60}?\bfrom\b")
 _ORDER_WITH = re.compile(r"\b(?:placed|places|place|signed|signs|sign|expanded|expands|struck|strikes|inked|inks)\b[^.;]{0,60}?"
                          r"\b(?:order|orders|contract|contracts|deal|agreement|commitment)\s+with\b")
+_PAY_EN = re.compile(r"\b(?:pay|pays|paid|paying)\s+")
+_DEAL_WITH = re.compile(r"\b(?:agreement|agreements|deal|deals|contract|contracts|order|orders|commitment|commitments)\s+"
+                        r"with\s+")
 _SPEND_ON = re.compile(r"\bspend(?:s|ing)?\b[^.;]{0,30}?\bon\b")
 _SUPPLIER = re.compile(r"是(?P<cust>[^，,。]{1,16}?)的(?:[^，,。]{0,10}?)(?:供应商|供货商|提供商|服务商)|"
                        r"\b(?:is|was|as|became|remains)\s+(?P<cust2>[^.;]{1,30}?)['’]s\s+(?:\w+\s+){0,3}?(?:supplier|provider|vendor)\b")
@@ -619,6 +627,12 @@ def _explicit_purchase(ctx: SentenceContext, orgs: list[Mention]) -> tuple[Menti
         if sellers and buyers:
             b, s = buyers[-1], sellers[0]
             return (b, s) if _seller_score(ctx, s) >= _seller_score(ctx, b) else (s, b)
+    for m in _PAY_EN.finditer(text):
+        sellers = [o for o in orgs if o.start == m.end() or (o.start > m.end() and re.fullmatch(r"\s*to\s*",
+                                                                                             text[m.end():o.start]))]
+        buyers = before_of(m.start())
+        if sellers and buyers and _seller_score(ctx, sellers[0]) > 0:
+            return buyers[-1], sellers[0]
     for m in _SPEND_ON.finditer(text):
         sellers = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 20]
         buyers = before_of(m.start())
@@ -651,6 +665,21 @@ def _explicit_purchase(ctx: SentenceContext, orgs: list[Mention]) -> tuple[Menti
     return None
 
 
+def _deals_with(ctx: SentenceContext, orgs: list[Mention], st: RuleState) -> list[tuple[Mention, Mention]]:
+    """``OpenAI is committed to ... a $300 billion agreement with Oracle and chip deals with Nvidia and Broadcom``."""
+    text = ctx.text
+    subject = orgs[0] if orgs else None
+    out = []
+    for m in _DEAL_WITH.finditer(text):
+        first = next((o for o in orgs if o.start == m.end()), None)
+        if first is None or subject is None or subject.key == first.key or subject.start > m.start():
+            continue
+        for o in [first, *_listed_after(ctx, first.end, strict=True)]:
+            if _seller_score(ctx, o) > 0 and o.key != subject.key:
+                out.append((subject, o))
+    return out
+
+
 def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     """Who pays whom for compute: ``OpenAI与甲骨文签署算力采购合同``, ``为OpenAI部署……配备英伟达芯片``,
     ``拥有一百万枚英伟达H100 GPU``, ``buys chips from Nvidia``, ``微软是OpenAI的云服务供应商``."""
@@ -658,6 +687,13 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     orgs = [m for m in ctx.orgs() if not _pure_investor(ctx, m.key)]
     pair = _explicit_purchase(ctx, orgs)
     if pair is None:
+        deals = _deals_with(ctx, orgs, st)
+        for buyer, seller in deals:
+            yield from (f for f in [_rel("buysFrom", buyer, seller, ctx, st, status=_status(text))] if f)
+        if len(deals) == 1:
+            yield from _contract(ctx, st, *deals[0])
+        if deals:
+            return
         if not _BUY.search(text) or len({m.key for m in orgs}) < 2:
             return
         invests = re.search(r"投资|入股|注资|持股|股份|股权|\binvest|\bstake\b|\bshares?\b|\bown(?:s|ed)?\b|\bholding\b",
@@ -670,6 +706,10 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if not (compute or deal) or not ranked or _seller_score(ctx, ranked[0]) <= 0:
             return
         seller = ranked[0]
+        if re.search(r"\b(?:will )?(?:supply|supplies|supplied|provide|provides|sell|sells)\b|供应|提供|出售", text):
+            return                          # the subject sells here; who buys is not said
+        if sum(1 for m in orgs if _seller_score(ctx, m) > 0) >= 3:
+            return                          # "与英伟达、超微、甲骨文等签下的协议": no single supplier to name
         others = [m for m in orgs if m.key != seller.key and _seller_score(ctx, m) < _seller_score(ctx, seller)]
         if not others:
             return
@@ -912,7 +952,7 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
         if who is not None and who.type == "Person" and not adjacent and st.disc.person_org.get(who.key):
             who = _as_mention(st.disc.person_org[who.key])     # "CEO X agreed to buy Y": the company buys
         obj = [o for o in orgs if 0 <= o.start - kw.end() <= 30 and not re.search(r"[，,。；;]", text[kw.end():o.start])
-               and not _CHIP_WORDS.search(text[kw.end():o.start])]
+               and not (kw.group().isascii() and _CHIP_WORDS.search(text[kw.end():o.start]))]
         if who and obj:
             yield from (f for f in [_rel("acquired", who, obj[0], ctx, st, status=_status(text, "completed"))] if f)
             if who.type == "Person":
@@ -945,6 +985,9 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             person = next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 24 and re.fullmatch(
                 r"\s*(?:,\s*)?(?:the\s+|its\s+|a\s+|former\s+|co-)?(?:[a-z-]+\s+){0,2}|\s*(?:[,，]\s*)?(?:\S+['’]s\s+)",
                 text[p.end:kw.start()])), None)
+        serving = re.search(r"(?:担任|出任|兼任|接任)[^，,。；;]{0,24}$", text[:kw.start()])
+        if person is None and serving:
+            person = next((p for p in reversed(people) if p.end <= serving.start()), None)
         if person is None:
             continue
         org = next((o for o in reversed(orgs) if 0 <= kw.start() - o.end <= 14
@@ -986,6 +1029,9 @@ def rule_develops(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
                              r"introduced)", ctx.text)
             if verb:
                 maker = next((o for o in reversed(orgs) if o.end <= verb.start()), None)
+        if maker is None and re.match(r"\s*(?:maker|developer|creator|owner)\b|\s*(?:的)?(?:开发商|开发者|母公司)",
+                                      ctx.text[p.end:p.end + 12]) and st.disc.topic:
+            maker = _as_mention(st.disc.topic)             # "the ChatGPT maker" is the company the text is about
         if maker is None:
             prefix = [o for o in orgs if p.surface.startswith(o.surface)]
             maker = prefix[0] if prefix else None
