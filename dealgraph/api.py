@@ -98,25 +98,10 @@ class KnowledgeGraph:
         return self._ingest(doc, source or "<text>", published, source, lang, None)
 
     def _ingest(self, doc, name: str, published, source, lang, store: Store | None) -> IngestResult:
-        from dealgraph.graph.rdf import to_quads
-        from dealgraph.ingest.pipeline import extract
-        from dealgraph.ingest.read import parse_date
-
-        pub = parse_date(published) if published else None
-        if published and pub is None:
-            raise InputError(f"--published {published!r}: not a date; use YYYY-MM-DD")
-        doc = replace(doc, published=pub or doc.published, source=source or doc.source,
-                      lang=lang if lang and lang != "auto" else doc.lang)
-        ex = extract(doc)
-        graph, quads = to_quads(ex)
+        ex, graph, quads = prepare(doc, published=published, source=source, lang=lang)
         s = store or self._store(write=True)
         try:
-            old = s.article_extractor(graph)
-            if old == ex.extractor:
-                status = "unchanged"
-            else:
-                s.put_article(graph, quads)
-                status = "updated" if old else "added"
+            status = commit(s, graph, quads, ex.extractor)
         finally:
             if store is None:
                 self._done(s)
@@ -271,6 +256,31 @@ class KnowledgeGraph:
             raise DealgraphError(str(e)) from None
         except OSError as e:
             raise DealgraphError(f"cannot write {path}: {e.strerror or e}; nothing was written") from None
+
+
+def prepare(doc, *, published=None, source: str | None = None, lang: str | None = None):
+    """Extract one read article: ``(extraction, graph IRI, quads)``. Pure: touches no store."""
+    from dealgraph.graph.rdf import to_quads
+    from dealgraph.ingest.pipeline import extract
+    from dealgraph.ingest.read import parse_date
+
+    pub = parse_date(published) if published else None
+    if published and pub is None:
+        raise InputError(f"--published {published!r}: not a date; use YYYY-MM-DD")
+    doc = replace(doc, published=pub or doc.published, source=source or doc.source,
+                  lang=lang if lang and lang != "auto" else doc.lang)
+    ex = extract(doc)
+    graph, quads = to_quads(ex)
+    return ex, graph, quads
+
+
+def commit(store: Store, graph: str, quads, extractor: str) -> str:
+    """Write an article graph unless the same extractor already wrote it: ``added``, ``updated`` or ``unchanged``."""
+    old = store.article_extractor(graph)
+    if old == extractor:
+        return "unchanged"
+    store.put_article(graph, quads)
+    return "updated" if old else "added"
 
 
 def _generation(s: Store, path: Path | str | None) -> object:

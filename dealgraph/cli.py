@@ -37,8 +37,11 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files or folders (read r
            store: str | None = StoreOpt,
            published: str | None = typer.Option(None, help="Publication date YYYY-MM-DD (resolves 去年, Monday)."),
            source: str | None = typer.Option(None, help="Source URL to record for the article."),
-           lang: str = typer.Option("auto", help="auto, zh or en.")) -> None:
+           lang: str = typer.Option("auto", help="auto, zh or en."),
+           workers: int | None = typer.Option(None, "--workers", "-j", help="Extraction processes (default: one "
+                                               "per core for 16 files or more).")) -> None:
     """Read articles and add their facts to the store. Re-ingesting an article changes nothing."""
+    from dealgraph.bulk import ingest_files
     from dealgraph.graph.store import Store
     from dealgraph.ingest.read import iter_article_paths
 
@@ -55,22 +58,16 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files or folders (read r
     failed = added = unchanged = facts = 0
     st = kg._mem or Store.open(kg.path)
     try:
-        for f in files:
-            try:
-                r = kg.ingest_file(f, published=published, source=source, lang=lang, store=st)
-            except DealgraphError as e:
+        for r in ingest_files(st, files, published=published, source=source, lang=lang, workers=workers):
+            if r.status == "failed":
                 failed += 1
-                _err(str(e) if str(e).startswith(f) else f"{f}: {e}")
-                continue
-            except Exception as e:  # noqa: BLE001  (one article's bug must not stop the others or show a traceback)
-                failed += 1
-                _err(f"{f}: internal error while reading this article ({type(e).__name__}: {e}); "
-                     "the other articles go on; please report it")
+                _err(r.error)
                 continue
             added += r.status != "unchanged"
             unchanged += r.status == "unchanged"
             facts += r.facts
-            typer.echo(f"{r.status:9} {f}  {r.facts} facts, {r.entities} entities [{r.lang}] {r.graph}")
+            typer.echo(f"{r.status:9} {r.name}  {r.facts} facts, {r.entities} entities [{r.lang}] {r.graph}")
+            sys.stdout.flush()            # a line printed is an article committed, even if we are killed next
     finally:
         if st is not kg._mem:
             st.close()

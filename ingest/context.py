@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from dealgraph.ingest.amounts import AmountMatch, CapacityMatch, find_amounts, find_capacities
 from dealgraph.ingest.dates import DateMatch, find_dates
@@ -74,7 +75,13 @@ class SentenceContext:
 
     def orgs(self, *, parties: bool = True) -> list[Mention]:
         """Organisation mentions (``parties``: without outlets, research firms and others cited as sources)."""
-        return [m for m in self.mentions if m.type == "Organization" and not (parties and self.is_source(m))]
+        if parties:
+            return list(self._parties)
+        return [m for m in self.mentions if m.type == "Organization"]
+
+    @cached_property
+    def _parties(self) -> tuple[Mention, ...]:
+        return tuple(m for m in self.mentions if m.type == "Organization" and not self.is_source(m))
 
     def is_source(self, m: Mention) -> bool:
         """Whether ``m`` is only cited: an outlet or research firm, or a name after 据 / according to."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from dealgraph.ingest.clean import fold
 from dealgraph.ingest.gazetteer import Gazetteer
@@ -131,7 +132,7 @@ def find_mentions(sent: Sentence, gaz: Gazetteer) -> list[Mention]:
             add(s, e, gaz.lookup(name) or new_key(name), "Organization", "coordinated")
         for m in _AFTER_DESCRIPTOR_ZH.finditer(text):    # "初创公司昆仑芯", "芯片厂商摩尔线程"
             s, e = m.span("name")
-            toks = [w for w, _, _ in segmenter().tokenize(m["name"])]
+            toks = _words(m["name"])
             if not any(taken[s:e]) and len(toks) <= 2 and all(_tag(w) in _PROPER_TAGS and w not in _STOP_ZH
                                                                for w in toks):
                 add(s, e, gaz.lookup(m["name"]) or new_key(m["name"]), "Organization", "descriptor")
@@ -321,7 +322,7 @@ def _coordinated_zh(text: str, found: list[Mention], taken: bytearray):
         if g == "b" and not any(o.start == e + 1 for o in orgs):
             continue
         name = m[g]
-        toks = [w for w, _, _ in segmenter().tokenize(name)]
+        toks = _words(name)
         if len(toks) > 2 or any(_tag(w) not in _NAME_TAGS or w in _STOP_ZH for w in toks):
             continue
         if g == "b" and len(toks) == 1 and len(name) > 4:
@@ -335,7 +336,7 @@ _AFTER_DESCRIPTOR_ZH = re.compile(rf"(?:初创公司|初创企业|创业公司|�
 
 def _without_place(name: str) -> str:
     """``珠海华发集团`` → ``华发集团``: a leading place name does not make another organisation."""
-    toks = [w for w, _, _ in segmenter().tokenize(name)]
+    toks = _words(name)
     if len(toks) >= 3 and _tag(toks[0]) == "ns" and len(name) - len(toks[0]) >= 4:
         return name[len(toks[0]):]
     return name
@@ -348,8 +349,19 @@ def _tag(word: str) -> str:
     return word_tags().get(word, "x")
 
 
+_SUFFIX_ANYWHERE = re.compile(_SUFFIX_ZH.pattern.rstrip("$"))
+
+
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    """jieba's words of a short string (a candidate name), cached: names repeat across sentences."""
+    return tuple(w for w, _, _ in segmenter().tokenize(text))
+
+
 def _zh_orgs(text: str, taken: bytearray):
     """Chinese organisation names ending in a suffix; the left edge follows jieba's words."""
+    if not _SUFFIX_ANYWHERE.search(text):
+        return
     tokens = list(segmenter().tokenize(text))
     for idx, (word, s, e) in enumerate(tokens):
         if not _SUFFIX_ZH.search(word) or taken[s:e].count(1) == e - s:
