@@ -143,6 +143,23 @@ class KnowledgeGraph:
         """The networkx ``MultiDiGraph`` view, rebuilt only when the store changed."""
         from dealgraph.graph.view import build_view
 
+        if isinstance(self.path, Path):          # on disk: the view cached beside the store, while it is current
+            from dealgraph.graph import viewcache
+
+            tok = viewcache.token(self.path)
+            if self._view is not None and tok is not None and tok == self._view_gen and not tok.startswith("dirty"):
+                return self._view
+            cached = viewcache.load(self.path)
+            if cached is not None:
+                self._view, self._view_gen = cached, tok
+                return cached
+            s = self._store()
+            try:
+                self._view, self._view_gen = build_view(s), tok
+            finally:
+                self._done(s)
+            viewcache.save(self.path, self._view, tok)
+            return self._view
         s = self._store()
         try:
             gen = _generation(s, self.path)

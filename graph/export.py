@@ -53,10 +53,10 @@ def export_bytes(store, fmt: str, *, view_fn: Callable[[], nx.MultiDiGraph] | No
     if fmt == "graphml":
         view = view_fn() if view_fn else None
         g = nx.MultiDiGraph()
-        for n, d in (view.nodes(data=True) if view is not None else []):
+        for n, d in (sorted(view.nodes(data=True), key=lambda x: x[0]) if view is not None else []):
             g.add_node(n, label=d.get("label") or "", type=d.get("type") or "", names=" | ".join(d.get("names", [])),
                        valuation=d.get("valuation") or 0.0)
-        for u, v, k, d in (view.edges(keys=True, data=True) if view is not None else []):
+        for u, v, k, d in (sorted(view.edges(keys=True, data=True), key=lambda x: x[:3]) if view is not None else []):
             g.add_edge(u, v, key=k, predicate=k, amount=d.get("amount") or 0.0, currency=d.get("currency") or "",
                        date=d.get("date") or "", status=d.get("status") or "", sources=" ".join(d["sources"]),
                        evidence=" || ".join(d["evidence"]))

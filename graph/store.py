@@ -89,6 +89,10 @@ class Store:
                 self._s.flush()
             except OSError as e:  # pragma: no cover
                 log.warning("flush failed: %s", e)
+            if self._dirty:
+                from dealgraph.graph import viewcache
+
+                viewcache.mark_clean(self.path)
         self._s = None  # type: ignore[assignment]
 
     def __enter__(self) -> Store:
@@ -117,6 +121,7 @@ class Store:
     def put_article(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         """Write one article graph atomically, replacing any earlier version of it: all in, or nothing."""
         self._writable()
+        self._mark()
         g = ox.NamedNode(graph)
         quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads]
         try:
@@ -133,6 +138,16 @@ class Store:
     #: Quads written between two flushes of RocksDB's memory tables to disk (about 50 articles).
     FLUSH_EVERY_QUADS = 20_000
     _unflushed = 0
+
+    _dirty = False
+
+    def _mark(self) -> None:
+        """First write of this session: mark the store's view cache stale (see ``graph.viewcache``)."""
+        if not self._dirty and self.path is not None:
+            from dealgraph.graph import viewcache
+
+            viewcache.mark_dirty(self.path)
+            self._dirty = True
 
     def _written(self, n: int) -> None:
         """Count quads written and flush past ``FLUSH_EVERY_QUADS``. Without it a long ingest's memory grows by
@@ -155,6 +170,7 @@ class Store:
         g = ox.NamedNode(graph)
         if not self._s.contains_named_graph(g):
             return 0
+        self._mark()
         n = sum(1 for _ in self._s.quads_for_pattern(None, None, None, g))
         try:
             self._s.remove_graph(g)

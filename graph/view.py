@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import networkx as nx
+import pyoxigraph as ox
 
 from dealgraph.ontology.namespace import DG
 
@@ -34,7 +35,99 @@ def _val(t: object) -> str | None:
 
 
 def build_view(store) -> nx.MultiDiGraph:
-    """The whole graph as networkx, from three SELECTs over a ``Store`` (embedded or remote)."""
+    """The whole graph as networkx: straight from the quad indexes of an embedded store, else (a remote store)
+    from three SELECTs."""
+    from dealgraph.graph.store import Store
+
+    if isinstance(store, Store) and store.oxigraph is not None:
+        return _finish(_build_from_quads(store.oxigraph))
+    return _finish(_build_from_sparql(store))
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_CLASSES = ("Organization", "Person", "Product", "Facility", "Project")
+
+
+class _Row(dict):
+    """A SELECT-solution look-alike over a dict, so both builders share ``_merge_edge``."""
+
+    def __getitem__(self, k):
+        return self.get(k)
+
+
+def _by_predicate(ox_store, iri: str) -> dict:
+    """subject → object for one predicate, from the predicate index (one value per subject)."""
+    return {q.subject: q.object for q in ox_store.quads_for_pattern(None, ox.NamedNode(iri), None, None)}
+
+
+def _build_from_quads(ox_store) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    rdf_type = ox.NamedNode(_RDF + "type")
+    for cls in _CLASSES:
+        for q in ox_store.quads_for_pattern(None, rdf_type, ox.NamedNode(f"{DG._NS}{cls}"), None):
+            if q.subject.value not in g:
+                g.add_node(q.subject.value, label=None, type=cls, names=set(), valuation=None,
+                           valuation_currency=None, valuation_date=None)
+    for pred, is_label in (("http://www.w3.org/2000/01/rdf-schema#label", True),
+                           ("http://www.w3.org/2004/02/skos/core#altLabel", False)):
+        for q in ox_store.quads_for_pattern(None, ox.NamedNode(pred), None, None):
+            d = g.nodes.get(q.subject.value)
+            if d is None:
+                continue
+            d["names"].add(q.object.value)
+            if is_label and (d["label"] is None or getattr(q.object, "language", None) == "en"):
+                d["label"] = q.object.value
+    props = {k: _by_predicate(ox_store, iri) for k, iri in (
+        ("s", _RDF + "subject"), ("p", _RDF + "predicate"), ("o", _RDF + "object"), ("ev", f"{DG._NS}evidence"),
+        ("amount", f"{DG._NS}amount"), ("cur", f"{DG._NS}currency"), ("date", f"{DG._NS}date"),
+        ("status", f"{DG._NS}status"), ("g", "http://www.w3.org/ns/prov#wasDerivedFrom"))}
+    sources = _by_predicate(ox_store, "http://purl.org/dc/terms/source")
+    for q in ox_store.quads_for_pattern(None, rdf_type, ox.NamedNode(f"{DG._NS}RelationStatement"), None):
+        st = q.subject
+        row = _Row({k: v.get(st) for k, v in props.items()})
+        if row["s"] is None or row["o"] is None or row["p"] is None or row["ev"] is None:
+            continue
+        row["g"] = row["g"] or q.graph_name
+        row["src"] = sources.get(row["g"])
+        _add_edge(g, row)
+    for q in ox_store.quads_for_pattern(None, rdf_type, ox.NamedNode(f"{DG._NS}Valuation"), None):
+        v = q.subject
+        c = _by_subject(ox_store, v, f"{DG._NS}company")
+        if c is None or props["amount"].get(v) is None:
+            continue
+        _valuation(g, c.value, props["amount"][v], props["cur"].get(v), props["date"].get(v))
+    return g
+
+
+def _by_subject(ox_store, subject, iri: str):
+    for q in ox_store.quads_for_pattern(subject, ox.NamedNode(iri), None, None):
+        return q.object
+    return None
+
+
+def _add_edge(g: nx.MultiDiGraph, r) -> None:
+    s, o, p = r["s"].value, r["o"].value, r["p"].value.rsplit("#", 1)[-1]
+    for n in (s, o):
+        if n not in g:
+            g.add_node(n, label=n.rsplit("/", 1)[-1], type="Organization", names=set(), valuation=None,
+                       valuation_currency=None, valuation_date=None)
+    data = g.get_edge_data(s, o, key=p)
+    if data is None:
+        g.add_edge(s, o, key=p, amount=None, currency=None, date=None, status=None, sources=[], evidence=[], urls=[])
+        data = g.get_edge_data(s, o, key=p)
+    _merge_edge(data, r)
+
+
+def _valuation(g: nx.MultiDiGraph, c: str, amount, cur, date) -> None:
+    if c not in g:
+        return
+    d = g.nodes[c]
+    when = _val(date) or ""
+    if d["valuation"] is None or when >= (d["valuation_date"] or ""):
+        d["valuation"], d["valuation_currency"], d["valuation_date"] = float(Decimal(amount.value)), _val(cur), when
+
+
+def _build_from_sparql(store) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for r in store.query(_NODES):
         e = r["e"].value
@@ -50,26 +143,15 @@ def build_view(store) -> nx.MultiDiGraph:
         if r["alt"] is not None:
             d["names"].add(r["alt"].value)
     for r in store.query(_EDGES):
-        s, o, p = r["s"].value, r["o"].value, r["p"].value.rsplit("#", 1)[-1]
-        for n in (s, o):
-            if n not in g:
-                g.add_node(n, label=n.rsplit("/", 1)[-1], type="Organization", names=set(), valuation=None,
-                           valuation_currency=None, valuation_date=None)
-        data = g.get_edge_data(s, o, key=p)
-        if data is None:
-            g.add_edge(s, o, key=p, amount=None, currency=None, date=None, status=None, sources=[], evidence=[],
-                       urls=[])
-            data = g.get_edge_data(s, o, key=p)
-        _merge_edge(data, r)
+        _add_edge(g, r)
     for r in store.query(_VALUATIONS):
-        c = r["c"].value
-        if c in g:
-            d = g.nodes[c]
-            date = _val(r["date"]) or ""
-            if d["valuation"] is None or date >= (d["valuation_date"] or ""):
-                d["valuation"], d["valuation_currency"], d["valuation_date"] = \
-                    float(Decimal(r["amount"].value)), _val(r["cur"]), date
+        _valuation(g, r["c"].value, r["amount"], r["cur"], r["date"])
+    return g
+
+
+def _finish(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for _, d in g.nodes(data=True):
+        d["label"] = d["label"] or (sorted(d["names"])[0] if d["names"] else None)
         d["names"] = sorted(d["names"])
     for _, _, d in g.edges(data=True):       # deterministic whatever order the store answers in
         pairs = sorted(zip(d["sources"], d["urls"], strict=True), key=lambda x: x[0])

@@ -1,6 +1,7 @@
 """The curated entity table (``ontology/entities.tsv``) as a lookup: any alias, in any script, to one entity.
 
-Lines are ``id  type  label  aliases(|-separated)  tags(,-separated)``. Aliases are matched on simplified text;
+Lines are ``id  type  label  aliases(|-separated)  tags(,-separated)  maker`` (maker: for products, the key of
+the organisation that makes them). Aliases are matched on simplified text;
 Latin aliases of four or more characters ignore case, shorter ones (``MGX``, ``UBS``) must match exactly.
 """
 
@@ -87,7 +88,8 @@ def load_gazetteer(path: str | Path) -> Gazetteer:
                 raise TableError(f"invalid entity table entry in {path} at line {no}: {line[:80]!r}")
             aliases = tuple(a for a in (cols[3].split("|") if len(cols) > 3 else []) if a.strip())
             tags = tuple(t.strip() for t in (cols[4].split(",") if len(cols) > 4 else []) if t.strip())
-            g.add(Entity(key=cols[0], type=cols[1], label=cols[2], names=aliases, tags=tags))
+            maker = cols[5].strip() if len(cols) > 5 and cols[5].strip() else None
+            g.add(Entity(key=cols[0], type=cols[1], label=cols[2], names=aliases, tags=tags, maker=maker))
     return g
 
 

@@ -88,6 +88,7 @@ class Entity:
     names: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     label_lang: str = "en"
+    maker: str | None = None           # for products: the key of the organisation that makes it
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,11 @@ def _date_near(ctx: SentenceContext, pos: int | None = None) -> PartialDate | No
     if pos is None:
         return dates[0].date
     before = [d for d in dates if d.start <= pos]
-    return (before[-1] if before else dates[0]).date
+    if before:
+        return before[-1].date
+    a, b = _clause_bounds(ctx, pos)        # a date after the figure counts only inside its own clause
+    after = [d for d in dates if a <= d.start < b]
+    return after[0].date if after else None
 
 
 _ANAPHOR = re.compile(r"该宗交易|该交易|这笔交易|此次交易|该笔交易|这宗交易|此交易|该轮|这轮|\b[Tt]he (?:deal|transaction|acquisition|"
@@ -176,7 +180,7 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     if val:
         values.append(("valuation", str(val.amount.value)))
         yield Fact("Valuation", st.evidence(ctx), roles=(("company", ckey),), amount=val.amount,
-                   date=_date_near(ctx) or _pub(ctx), values=(("basis", "post-money"),))
+                   date=_date_near(ctx) or _pub(ctx), values=(("basis", "post-money"),), reported_by=_reporter(ctx))
     fact = Fact("FundingRound", st.evidence(ctx), roles=tuple(roles), values=tuple(values), amount=amount.amount,
                 date=_date_near(ctx, kw.start()) or _pub(ctx), status=_status(text, "announced"),
                 reported_by=_reporter(ctx))
@@ -196,6 +200,7 @@ _TOTAL = re.compile(r"累计|共投资|总共|合计|共计|一共|\bto date\b|\
 def _round_amount(ctx: SentenceContext, money: list[AmountMatch], kw: re.Match[str]) -> AmountMatch | None:
     """The amount raised: right before the keyword (``50亿美元股权融资``), else the first after it, else the first."""
     money = [a for a in money if not _VALUATION_WORD.search(ctx.text[max(0, a.start - 8):a.start])
+             and not re.search(r"(?:融资|轮)时的?\s*$", ctx.text[max(0, a.start - 6):a.start])
              and not re.match(r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:valuation|估值)|\s*的?\s*(?:投后|投前)?估值",
                               ctx.text[a.end:a.end + 20])]
     if not money:
@@ -662,6 +667,27 @@ def _explicit_purchase(ctx: SentenceContext, orgs: list[Mention]) -> tuple[Menti
         prov = [o for o in orgs if o.end <= m.start()]
         if cust and prov:
             return cust[0], prov[-1]
+    return _product_purchase(ctx, orgs)
+
+
+_BUY_ANY = re.compile(r"采购|购买|订购|买入|购入|租用|\bbuy(?:s|ing)?\b|\bbought\b|\bpurchas\w*|\border(?:s|ed)?\b|"
+                      r"\brent(?:s|ed|ing)?\b|\blease[sd]?\b|\bspend\w*\b")
+
+
+def _product_purchase(ctx: SentenceContext, orgs: list[Mention]) -> tuple[Mention, Mention] | None:
+    """``OpenAI pledged to buy $250 billion of Azure services``, ``采购H100芯片``: the product's maker is paid."""
+    from dealgraph.ingest.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    for m in _BUY_ANY.finditer(ctx.text):
+        prods = [p for p in ctx.of_type("Product") if 0 <= p.start - m.end() <= 40
+                 and not re.search(r"[。；;]", ctx.text[m.end():p.start])]
+        buyers = [o for o in orgs if o.end <= m.start() and not re.search(r"[。；;]", ctx.text[o.end:m.start()])]
+        if not prods or not buyers:
+            continue
+        e = gaz.entities.get(prods[0].key)
+        if e and e.maker and e.maker != buyers[-1].key:
+            return buyers[-1], _as_mention(e.maker)
     return None
 
 
