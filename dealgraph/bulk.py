@@ -80,13 +80,40 @@ def _warm() -> None:
     segmenter()
 
 
+def _already_stored(store, files: Sequence[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Split off the files whose article this extractor already stored: reading and cleaning them is cheap,
+    extracting them again is not."""
+    import hashlib
+
+    from dealgraph.graph.rdf import article_graph_iri
+    from dealgraph.ingest.clean import clean
+    from dealgraph.ingest.read import read_path
+    from dealgraph.ingest.rules import EXTRACTOR
+
+    known, todo = [], []
+    for f in files:
+        graph = None
+        if f != "-":
+            try:
+                doc = read_path(f)
+                graph = article_graph_iri(hashlib.sha256(clean(doc.text, doc.body_start).text.encode()).hexdigest())
+            except DealgraphError:
+                graph = None
+        if graph and store.article_extractor(graph) == EXTRACTOR:
+            known.append((f, graph))
+        else:
+            todo.append(f)
+    return known, todo
+
+
 def ingest_files(store, files: Sequence[str], *, published: str | None = None, source: str | None = None,
                  lang: str | None = None, workers: int | None = None) -> Iterator[Outcome]:
     """Ingest ``files`` into ``store`` (stdin ``-`` is read in-process); yields one ``Outcome`` per file."""
     from dealgraph.api import commit
 
     n = workers if workers is not None else default_workers(len(files))
-    jobs = [(f, published, source, lang) for f in files]
+    known, todo = _already_stored(store, files)
+    jobs = [(f, published, source, lang) for f in todo]
     if n <= 1 or any(f == "-" for f in files):
         results: Iterator[_Prepared] = map(extract_file, jobs)
         pool = None
@@ -94,6 +121,8 @@ def ingest_files(store, files: Sequence[str], *, published: str | None = None, s
         pool = ProcessPoolExecutor(max_workers=n, initializer=_warm)
         results = pool.map(extract_file, jobs, chunksize=max(1, min(32, len(jobs) // (n * 4) or 1)))
     try:
+        for f, graph in known:
+            yield Outcome(f, "unchanged", graph)
         for p in results:
             if p.error:
                 yield Outcome(p.name, "failed", error=p.error)

@@ -588,7 +588,7 @@ _ORDER_WITH = re.compile(r"\b(?:placed|places|place|signed|signs|sign|expanded|e
 _PAY_EN = re.compile(r"\b(?:pay|pays|paid|paying)\s+")
 _DEAL_WITH = re.compile(r"\b(?:agreement|agreements|deal|deals|contract|contracts|order|orders|commitment|commitments)\s+"
                         r"with\s+")
-_SPEND_ON = re.compile(r"\bspend(?:s|ing)?\b[^.;]{0,30}?\bon\b")
+_SPEND_ON = re.compile(r"\bspend(?:s|ing)?\b[^.;]{0,40}?\b(?:on|buying|to buy|purchasing|for)\b")
 _SUPPLIER = re.compile(r"是(?P<cust>[^，,。]{1,16}?)的(?:[^，,。]{0,10}?)(?:供应商|供货商|提供商|服务商)|"
                        r"\b(?:is|was|as|became|remains)\s+(?P<cust2>[^.;]{1,30}?)['’]s\s+(?:\w+\s+){0,3}?(?:supplier|provider|vendor)\b")
 _CUSTOMER = re.compile(r"是(?P<sup>[^，,。]{1,16}?)的(?:[^，,。]{0,8}?)(?:客户|买家)|"

@@ -58,6 +58,9 @@ CASES = [
      ["buysFrom microsoft nvidia"], []),
     ("SoftBank, OpenAI and Oracle formed a joint venture called Stargate.",
      ["investedIn softbank stargate", "investedIn oracle stargate"], []),
+    ("Oracle will spend about $40 billion buying Nvidia GB200 chips for the Texas site.", ["buysFrom oracle nvidia"],
+     ["buysFrom nvidia oracle"]),
+    ("OpenAI also pledged to buy a further $250 billion of Azure services.", ["buysFrom openai microsoft"], []),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
