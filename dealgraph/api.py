@@ -98,9 +98,18 @@ class KnowledgeGraph:
         return self._ingest(doc, source or "<text>", published, source, lang, None)
 
     def _ingest(self, doc, name: str, published, source, lang, store: Store | None) -> IngestResult:
-        ex, graph, quads = prepare(doc, published=published, source=source, lang=lang)
+        import hashlib
+
+        from dealgraph.graph.rdf import article_graph_iri
+        from dealgraph.ingest.clean import clean
+        from dealgraph.ingest.rules import EXTRACTOR
+
         s = store or self._store(write=True)
         try:
+            graph = article_graph_iri(hashlib.sha256(clean(doc.text, doc.body_start).text.encode()).hexdigest())
+            if s.article_extractor(graph) == EXTRACTOR:      # stored by these rules: nothing to extract again
+                return IngestResult(name, "unchanged", graph, 0, 0, doc.lang or "")
+            ex, graph, quads = prepare(doc, published=published, source=source, lang=lang)
             status = commit(s, graph, quads, ex.extractor)
         finally:
             if store is None:

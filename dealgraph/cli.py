@@ -66,7 +66,10 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files or folders (read r
             added += r.status != "unchanged"
             unchanged += r.status == "unchanged"
             facts += r.facts
-            typer.echo(f"{r.status:9} {r.name}  {r.facts} facts, {r.entities} entities [{r.lang}] {r.graph}")
+            if r.status == "unchanged":
+                typer.echo(f"{r.status:9} {r.name}  already stored {r.graph}")
+            else:
+                typer.echo(f"{r.status:9} {r.name}  {r.facts} facts, {r.entities} entities [{r.lang}] {r.graph}")
             sys.stdout.flush()            # a line printed is an article committed, even if we are killed next
     finally:
         if st is not kg._mem:
