@@ -89,6 +89,7 @@ def _entities(mentions: list[Mention], facts: list[Fact], gaz: Gazetteer) -> tup
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
     """Drop repeats: a relation stated twice keeps its first sentence; n-ary facts with equal content merge."""
+    facts = _merge_rounds(facts)
     out: list[Fact] = []
     seen: set[tuple] = set()
     for f in facts:
@@ -103,4 +104,34 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
             continue
         seen.add(key)
         out.append(f)
+    return out
+
+
+def _merge_rounds(facts: list[Fact]) -> list[Fact]:
+    """One round stated twice in an article (headline and body) is one round: same company and amount, or same
+    company and round name. Investors are united; the earlier date wins (the headline falls back to the day of
+    publication)."""
+    from dataclasses import replace
+
+    out: list[Fact] = []
+    index: dict[tuple, int] = {}
+    for f in facts:
+        if f.kind != "FundingRound" or not f.role("company"):
+            out.append(f)
+            continue
+        keys = [("amount", f.role("company"), f.amount.value)] if f.amount else []
+        if f.value("roundName"):
+            keys.append(("name", f.role("company"), f.value("roundName")))
+        hit = next((index[k] for k in keys if k in index), None)
+        if hit is None:
+            for k in keys:
+                index[k] = len(out)
+            out.append(f)
+            continue
+        old = out[hit]
+        roles = old.roles + tuple(r for r in f.roles if r not in old.roles)
+        values = old.values + tuple(v for v in f.values if v[0] not in {n for n, _ in old.values})
+        dates = [d for d in (old.date, f.date) if d is not None]
+        date = min(dates, key=lambda d: d.iso()) if dates else None
+        out[hit] = replace(old, roles=roles, values=values, date=date, amount=old.amount or f.amount)
     return out

@@ -532,8 +532,28 @@ def rule_metric(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             used.add(id(amount))
             ckey = company if isinstance(company, str) else company.key
             yield Fact("FinancialMetric", st.evidence(ctx), roles=(("company", ckey),), amount=amount.amount,
-                       values=(("metric", name),), date=_date_near(ctx, kw.start()) or _pub(ctx),
+                       values=(("metric", name),), date=_date_near(ctx, amount.start) or _pub(ctx),
                        reported_by=_reporter(ctx))
+            for later in _series(ctx, money, amount, used):   # "年初约10亿美元，到8月已超过50亿美元"
+                used.add(id(later))
+                yield Fact("FinancialMetric", st.evidence(ctx), roles=(("company", ckey),), amount=later.amount,
+                           values=(("metric", name),), date=_date_near(ctx, later.start) or _pub(ctx),
+                           reported_by=_reporter(ctx))
+
+
+def _series(ctx: SentenceContext, money: list[AmountMatch], first: AmountMatch, used: set[int]) -> list[AmountMatch]:
+    """Further values of the same figure at other dates in the same sentence: each clause after the first that
+    has its own date and amount and no other figure's keyword."""
+    out = []
+    for a in money:
+        if a.start <= first.end or id(a) in used:
+            continue
+        between = ctx.text[first.end:a.start]
+        if any(p.search(between) for _, p in _METRICS) or _VAL.search(between) or not re.search(r"[，,；;]", between):
+            break
+        if any(first.end <= d.start < a.start for d in ctx.dates):
+            out.append(a)
+    return out
 
 
 def _metric_amount(ctx: SentenceContext, money: list[AmountMatch], kw: re.Match[str]) -> AmountMatch | None:
