@@ -72,8 +72,11 @@ def _date_near(ctx: SentenceContext, pos: int | None = None) -> PartialDate | No
     before = [d for d in dates if d.start <= pos]
     if before:
         return before[-1].date
-    a, b = _clause_bounds(ctx, pos)        # a date after the figure counts only inside its own clause
-    after = [d for d in dates if a <= d.start < b]
+    a, b = _clause_bounds(ctx, pos)        # a date after the figure counts inside its own clause, or when it
+    after = [d for d in dates if a <= d.start < b]   # dates the report itself ("told Reuters in August")
+    if not after:
+        after = [d for d in dates if d.start > pos and re.search(
+            r"\b(?:told|said|says|reported|according to)\b|报道|称|表示|透露", ctx.text[_clause_bounds(ctx, d.start)[0]:d.start])]
     return after[0].date if after else None
 
 
@@ -558,6 +561,8 @@ def _series(ctx: SentenceContext, money: list[AmountMatch], first: AmountMatch, 
 
 def _metric_amount(ctx: SentenceContext, money: list[AmountMatch], kw: re.Match[str]) -> AmountMatch | None:
     after = [a for a in money if a.start >= kw.end() and a.start - kw.end() <= 30]
+    if len(after) > 1 and any(after[0].end <= d.start < after[1].start for d in ctx.dates):
+        return after[0]                       # a series over time: the first value here, the rest in _series
     if after:
         reach = [a for a in after if re.search(r"达|至|为|到|\bto\b|\bat\b|\breached\b", ctx.text[kw.end():a.start])]
         if len(after) > 1 and reach:
