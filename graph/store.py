@@ -13,6 +13,8 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -71,7 +73,10 @@ class Store:
             if read_only:
                 if not (p / "CURRENT").exists():
                     return cls(ox.Store(), p, True)          # no store yet: an empty one answers every query
-                return cls(_open_read_only(p), p, True)
+                ox_store, snapshot = _open_read_only(p)
+                st = cls(ox_store, p, True)
+                st._snapshot = snapshot
+                return st
             p.mkdir(parents=True, exist_ok=True)
             return cls(ox.Store(str(p)), p, False)
         except OSError as e:
@@ -83,8 +88,14 @@ class Store:
                 raise StoreError(f"{p}: cannot write to the store (permission denied or read-only disk)") from None
             raise StoreError(f"{p}: cannot open the store: {msg}") from None
 
+    _snapshot: Path | None = None       # a read-only store's private hard-linked copy (see ``_snapshot``)
+
     def close(self) -> None:
         """Flush and release the store (its lock goes with it)."""
+        if self._snapshot is not None:
+            self._s = None  # type: ignore[assignment]
+            shutil.rmtree(self._snapshot, ignore_errors=True)
+            self._snapshot = None
         if not self.read_only and self.path is not None:
             try:
                 self._s.flush()
@@ -242,21 +253,28 @@ class Store:
 
 #: Tries of a read-only open that meets a file the writer's compaction just deleted (see ``_open_read_only``).
 READ_ONLY_OPEN_TRIES = 8
+_READERS = ".readers"
 
 
-def _open_read_only(p: Path) -> ox.Store:
-    """RocksDB's read-only open beside a live writer: retried when it races the writer's compaction.
+def _open_read_only(p: Path) -> tuple[ox.Store, Path | None]:
+    """A read-only store at ``p`` that a live writer cannot pull files from under; and its snapshot folder.
 
-    A read-only open reads the list of table files, then opens them; a writer that flushes and compacts meanwhile
-    deletes some, and the open fails with "No such file or directory" (an ``OSError``) or "Corruption: ... may be
-    corrupted" (a ``RuntimeError``), though nothing is damaged. Measured beside a writer flushing every 20,000
-    quads: one open in six failed so, and a second try opened. Still failing after the tries, it is a
-    ``StoreError`` saying so, not a traceback."""
+    RocksDB's read-only open beside a writer is undefined behaviour (pyoxigraph says so), and it shows: the
+    writer's flushes and compactions delete table files the reader has listed but not opened yet, and then the
+    open fails ("No such file or directory", "Corruption: ... may be corrupted"), a read fails, or a query spins
+    in Oxigraph's iterator without end, allocating gigabytes (measured beside a writer flushing every 20,000
+    quads: one open in six failed, and one query in a few hundred never returned). So the reader opens a private
+    snapshot instead (:func:`_snapshot`): hard links to the table files, which the writer's deletions then cannot
+    take away. Where no snapshot can be made (a store folder it may not write), the store itself is opened,
+    with the open retried as above; still failing after the tries, it is a ``StoreError``, not a traceback."""
     delay = 0.02
     for attempt in range(READ_ONLY_OPEN_TRIES):
+        snap = _snapshot(p)
         try:
-            return ox.Store.read_only(str(p))
+            return ox.Store.read_only(str(snap or p)), snap
         except (OSError, RuntimeError) as e:
+            if snap is not None:
+                shutil.rmtree(snap, ignore_errors=True)
             msg = str(e)
             if "No such file" not in msg and "Corruption" not in msg:
                 if isinstance(e, OSError):
@@ -269,6 +287,67 @@ def _open_read_only(p: Path) -> ox.Store:
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _snapshot(p: Path, tries: int = 20) -> Path | None:
+    """A consistent private copy of the store at ``p`` for a read-only open, in ``p/.readers/``; None if none
+    can be made.
+
+    Table files (``.sst``, never rewritten) are hard-linked, so they outlive the writer's deletion of them; the
+    manifest, ``CURRENT``, options and write-ahead logs (which the writer appends to) are copied. The copy is
+    consistent when the manifest did not change while it was made: flushes and compactions (the only things that
+    delete files or retire logs) all append to it. Otherwise it is made again."""
+    root = p / _READERS
+    try:
+        root.mkdir(exist_ok=True)
+        _sweep_snapshots(root)
+        d = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
+    except OSError:
+        return None
+    delay = 0.005
+    for _ in range(tries):
+        try:
+            current = (p / "CURRENT").read_bytes()
+            manifest = p / current.decode("ascii").strip()
+            size = manifest.stat().st_size
+            for f in d.iterdir():
+                f.unlink()
+            shutil.copyfile(manifest, d / manifest.name)
+            (d / "CURRENT").write_bytes(current)
+            for f in os.listdir(p):
+                src, dst = p / f, d / f
+                try:
+                    if f.endswith((".sst", ".blob")):
+                        os.link(src, dst)
+                    elif f.endswith(".log") or f.startswith("OPTIONS-") or f == "IDENTITY":
+                        shutil.copyfile(src, dst)
+                except FileNotFoundError:       # gone meanwhile: the manifest check below decides
+                    continue
+            if ((p / "CURRENT").read_bytes() == current and manifest.stat().st_size == size
+                    and (d / manifest.name).stat().st_size == size):
+                return d
+        except FileNotFoundError:
+            pass
+        except (OSError, UnicodeDecodeError):
+            break                               # cannot link (another file system, no permission): no snapshot
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
+    shutil.rmtree(d, ignore_errors=True)
+    return None
+
+
+def _sweep_snapshots(root: Path) -> None:
+    """Remove the snapshots of readers that are gone (killed before they could clean up)."""
+    for d in root.iterdir():
+        pid = d.name.split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _os_reason(e: OSError) -> str:

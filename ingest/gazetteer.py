@@ -8,6 +8,7 @@ Latin aliases of four or more characters ignore case, shorter ones (``MGX``, ``U
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -95,11 +96,30 @@ def load_gazetteer(path: str | Path) -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
-    """The packaged table, loaded once per process."""
+    """The packaged table, loaded once per process, from a pickle in the cache folder while the table is
+    unchanged (building the indexes folds every alias through OpenCC: about ten times slower)."""
+    import pickle
+
+    from dealgraph.ingest.segment import cache_dir
     from dealgraph.ontology import entity_table_path
 
     path = entity_table_path()
     if not path.exists():          # pragma: no cover
         log.warning("entity table %s missing: only names found by patterns will be recognised", path)
         return Gazetteer()
-    return load_gazetteer(path)
+    st = path.stat()
+    cached = cache_dir() / f"gazetteer-{st.st_size}-{st.st_mtime_ns}.pickle"
+    try:
+        with open(cached, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    gaz = load_gazetteer(path)
+    try:
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError as e:           # a read-only cache folder: load from the table every time
+        log.debug("cannot cache the entity table: %s", e)
+    return gaz

@@ -47,13 +47,27 @@ def word_freq(word: str) -> int:
 @lru_cache(maxsize=1)
 def word_tags() -> dict[str, str]:
     """jieba's dictionary part-of-speech tags (word → ``n``, ``v``, ``nr``...), read once from its package data."""
+    import marshal
+
     import jieba
 
-    tags: dict[str, str] = {}
     path = Path(jieba.__file__).parent / "dict.txt"
+    st = path.stat()
+    cached = cache_dir() / f"jieba-tags-{st.st_size}-{st.st_mtime_ns}.marshal"
+    try:
+        return marshal.loads(cached.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    tags: dict[str, str] = {}
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) == 3:
                 tags[parts[0]] = parts[2]
+    try:
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(tags))
+        os.replace(tmp, cached)
+    except OSError:
+        pass
     return tags

@@ -159,6 +159,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_half_writes_nothing(tmp_pat
                 name, graph = line.split()[1].decode(), line.split()[-1].decode()
                 assert name in by_name and graph in expected, line
                 reported[graph] = name
+        print(f"round {batch} k={k} t={time.monotonic():.1f} lines={len(lines)}", flush=True)
         missing = [reported[g] for g in reported if g not in stored]
         assert not missing, f"kill {batch}: reported as added but not stored: {missing}"
         unknown = [g for g in stored if g not in expected]
