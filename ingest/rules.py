@@ -38,6 +38,7 @@ class RuleState:
     last_contract: Fact | None = None
     last_contract_at: int = -10
     extra: list[Fact] = field(default_factory=list)
+    investments: list[tuple[int, str, str]] = field(default_factory=list)   # (sentence, investor, company)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -177,6 +178,9 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     roles += [("leadInvestor", m.key) for m in _lead_investors(ctx, ckey)]
     roles += [(r, k) for r, k in _same_sentence_investors(ctx, ckey, kw) if (r, k) not in roles
               and ("leadInvestor", k) not in roles]
+    for i, inv, comp in st.investments:      # "A invested … in B. B raised … in its latest round": A is in it
+        if comp == ckey and ctx.sentence.index - i <= 2 and all(k != inv for _, k in roles):
+            roles.append(("strategicInvestor" if not _pure_investor(ctx, inv) else "investor", inv))
     values = [("roundName", n)] if (n := _round_name(text)) else []
     val = next((a for a in money if a is not amount and _VALUATION_WORD.search(
         text[a.end:a.end + 16] + text[max(0, a.start - 8):a.start])), None)
@@ -254,8 +258,8 @@ def _lead_investors(ctx: SentenceContext, company: str) -> list[Mention]:
     for m in ctx.orgs():
         if m.key == company:
             continue
-        after, before = ctx.text[m.end:m.end + 12], ctx.text[max(0, m.start - 40):m.start]
-        if re.match(r"\s*(?:领投|牵头|is set to lead|led|leads|will lead|co-led)", after) or \
+        after, before = ctx.text[m.end:m.end + 24], ctx.text[max(0, m.start - 40):m.start]
+        if re.match(r"\s*(?:领投|牵头|(?:is|was) set to lead|is to lead|led|leads|will lead|co-led)", after) or \
                 re.search(r"(?:由|led by|co-led by)\s*(?:(?:the|a|an|[a-z-]+|[A-Z][a-z]+ian|[A-Z][a-z]+ese)\s+){0,4}$",
                           before) or re.search(r"(?:由|led by|co-led by)\s*$", before):
             out.append(m)
@@ -300,6 +304,8 @@ _SHARE_EN = re.compile(r"\b(?:owns?|owned|holds?|held|took|takes|acquired|bought
                        r"around |nearly |an estimated |a |an )?(?:\d+(?:\.\d+)?\s?(?:%|per ?cent)|stake|minority stake|"
                        r"majority stake)(?:\s+stake)?\s+(?:of|in)\b")
 _SHARE_ZH = re.compile(r"持有(?P<obj>[^，,。]{1,16}?)(?:约|近|超过)?\d+(?:\.\d+)?%|持股(?P<obj2>[^，,。]{1,16}?)\d+(?:\.\d+)?%")
+_IN_WHICH_EN = re.compile(r"\bin which\s+(?P<inv>[^,.;]{1,40}?)\s+(?:holds?|owns?|has|took|takes)\s+(?:an?\s+)?"
+                          r"(?:\d+(?:\.\d+)?\s?%\s+|minority\s+|majority\s+)?stake")
 _RECEIVED_EN = re.compile(r"\b(?:received|receives|secured|secures|got|raised|raises)\b[^.;]{0,60}?\bfrom\b")
 
 
@@ -370,6 +376,11 @@ def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], st
         obj = [o for o in orgs if span[0] <= o.start < span[1]]
         if subj and obj:
             yield from _invest(subj[-1], obj[-1], ctx, st, m.start(), status)
+    for m in _IN_WHICH_EN.finditer(text):
+        inv = [o for o in orgs if m.start("inv") <= o.start < m.end("inv")]
+        comp = [o for o in orgs if o.end <= m.start()]
+        if inv and comp:
+            yield from _invest(inv[0], comp[-1], ctx, st, m.start(), status or "completed")
     for m in _RECEIVED_EN.finditer(text):
         if not re.search(r"shares?|stock|stake|investment|funding|equity|capital", text):
             continue
@@ -406,6 +417,7 @@ def _invest(s: Mention | str, o: Mention | str, ctx: SentenceContext, st: RuleSt
     f = _rel("investedIn", s, o, ctx, st, status=status, amount=amount, date=_date_near(ctx))
     if f is None:
         return
+    st.investments.append((ctx.sentence.index, f.subject or "", f.object or ""))
     yield f
     rnd = st.last_round
     if amount is not None and not (rnd and st.last_round_at == ctx.sentence.index and rnd.role("company") == (f.object,)):
@@ -614,7 +626,7 @@ _PAY_EN = re.compile(r"\b(?:pay|pays|paid|paying)\s+")
 _DEAL_WITH = re.compile(r"\b(?:agreement|agreements|deal|deals|contract|contracts|order|orders|commitment|commitments)\s+"
                         r"with\s+")
 _SPEND_ON = re.compile(r"\bspend(?:s|ing)?\b[^.;]{0,40}?\b(?:on|buying|to buy|purchasing|for)\b")
-_SUPPLIER = re.compile(r"是(?P<cust>[^，,。]{1,16}?)的(?:[^，,。]{0,10}?)(?:供应商|供货商|提供商|服务商)|"
+_SUPPLIER = re.compile(r"是(?P<cust>[^，,。]{1,16}?)的(?:[^，,。]{0,10}?)(?:供应商|供货商|提供商|服务商|代工厂|代工商|制造商)|"
                        r"\b(?:is|was|as|became|remains)\s+(?P<cust2>[^.;]{1,30}?)['’]s\s+(?:\w+\s+){0,3}?(?:supplier|provider|vendor)\b")
 _CUSTOMER = re.compile(r"是(?P<sup>[^，,。]{1,16}?)的(?:[^，,。]{0,8}?)(?:客户|买家)|"
                        r"\b(?:is|was|as|became|remains)\s+(?P<sup2>[^.;]{1,30}?)['’]s\s+(?:\w+\s+){0,3}?(?:customer|client)\b|"
@@ -749,8 +761,8 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             return
         invests = re.search(r"投资|入股|注资|持股|股份|股权|\binvest|\bstake\b|\bshares?\b|\bown(?:s|ed)?\b|\bholding\b",
                             text) or _SHARE_EN.search(text)
-        if invests and not re.search(r"采购|购买|合同|purchase|contract|\bbuy|chips|芯片|GPU|算力|compute|cloud", text):
-            return
+        if invests:
+            return                          # investment wording: a purchase here must be said explicitly
         compute = bool(_CHIP_WORDS.search(text) or re.search(r"云|数据中心|compute|cloud|data cent|capacity", text))
         deal = bool(ctx.money() and re.search(r"合同|协议|订单|contract|agreement|deal|order", text))
         ranked = sorted(orgs, key=lambda m: -_seller_score(ctx, m))
@@ -909,6 +921,13 @@ def rule_control(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             subs = [m for m in ctx.orgs() if m.end <= kw.start()]
             if subs:
                 yield from (f for f in [_rel("controls", after[0], subs[-1], ctx, st)] if f)
+    for m in re.finditer(r"(?P<o>[A-Z][\w.]*)-(?:owned|controlled)\s+(?P<s>[A-Z][\w.-]*)|"
+                         r"(?P<s2>[A-Z][\w.-]*)\s+(?:parent|owner)\s+(?P<o2>[A-Z][\w.-]*)", ctx.sentence.text):
+        o_pos, s_pos = (m.start("o"), m.start("s")) if m["o"] else (m.start("o2"), m.start("s2"))
+        owner = next((x for x in ctx.orgs() if x.start == o_pos), None)
+        owned = next((x for x in ctx.mentions if x.start == s_pos and x.type in ("Organization", "Product")), None)
+        if owner and owned:
+            yield from (f for f in [_rel("controls", owner, owned, ctx, st)] if f)
     for m in re.finditer(r"(?P<o>[\w.-]+)'s (?P<s>[\w.-]+)", ctx.sentence.text):
         a = [x for x in ctx.orgs() if x.start == m.start("o")]
         b = [x for x in ctx.orgs() if x.start == m.start("s")]

@@ -61,6 +61,12 @@ CASES = [
     ("Oracle will spend about $40 billion buying Nvidia GB200 chips for the Texas site.", ["buysFrom oracle nvidia"],
      ["buysFrom nvidia oracle"]),
     ("OpenAI also pledged to buy a further $250 billion of Azure services.", ["buysFrom openai microsoft"], []),
+    ("台积电是英伟达芯片的独家代工厂。", ["buysFrom nvidia tsmc"], []),
+    ("Amazon-owned AWS signed the deal.", ["controls amazon aws"], []),
+    ("CoreWeave, in which Nvidia holds a stake, rents out GPUs.", ["investedIn nvidia coreweave"],
+     ["buysFrom nvidia coreweave"]),
+    ("Google parent Alphabet reported higher profit.", ["controls alphabet google"], []),
+    ("Microsoft-backed OpenAI said on Monday it would open an office in Seoul.", ["investedIn microsoft openai"], []),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
