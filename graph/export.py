@@ -46,7 +46,7 @@ def export_bytes(store, fmt: str, *, view_fn: Callable[[], nx.MultiDiGraph] | No
         store.dump(out, ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS)
         return out.getvalue()
     if fmt in ("turtle", "jsonld"):
-        triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        triples = sorted(set(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")), key=str)  # deterministic
         ox.serialize(triples, out, ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.JSON_LD,
                      prefixes=_PREFIXES if fmt == "turtle" else None)
         return out.getvalue()

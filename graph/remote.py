@@ -508,7 +508,12 @@ class RemoteStore:
         g = _iri(graph)
         body = ox.serialize([q.triple if isinstance(q, ox.Quad) else q for q in quads],
                             format=ox.RdfFormat.N_TRIPLES) or b""
-        if self.cfg.gsp_url:
+        if self._merged():        # keep the server's default graph the set union, as the embedded store does
+            gone = self._orphans(graph)
+            text = body.decode("utf-8")
+            self._update(f"DROP SILENT GRAPH {g} ;\n" + (f"DELETE DATA {{ {gone} }} ;\n" if gone else "")
+                         + f"INSERT DATA {{ GRAPH {g} {{\n{text}}}\n{text}}}", what=f"writing {graph}")
+        elif self.cfg.gsp_url:
             self._call("PUT", self._gsp(graph), body=body, headers={"Content-Type": "text/turtle; charset=utf-8"},
                        what=f"writing {graph}")
         else:
@@ -523,12 +528,28 @@ class RemoteStore:
         n = int(rows[0]["n"].value) if rows else 0
         if n == 0:
             return 0
-        if self.cfg.gsp_url:
+        if self._merged():
+            gone = self._orphans(graph)
+            self._update(f"DROP SILENT GRAPH {_iri(graph)}" + (f" ;\nDELETE DATA {{ {gone} }}" if gone else ""),
+                         what=f"removing {graph}")
+        elif self.cfg.gsp_url:
             self._call("DELETE", self._gsp(graph), what=f"removing {graph}")
         else:
             self._update(f"DROP SILENT GRAPH {_iri(graph)}", what=f"removing {graph}")
         self._graphs = None
         return n
+
+    def _merged(self) -> bool:
+        """On an Oxigraph server the default graph is kept as the set union of the article graphs (its
+        ``union-default-graph`` would repeat a triple once per article that states it)."""
+        return self._union_mode() == "param" and self.cfg.update_url is not None
+
+    def _orphans(self, graph: str) -> str:
+        """The triples of ``graph`` that no other graph states, as N-Triples for a ``DELETE DATA``."""
+        g = _iri(graph)
+        triples = list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER NOT EXISTS "
+                                 f"{{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g}) }} }}", union=False))
+        return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
     def articles(self) -> list[ArticleInfo]:
         """Every stored article, oldest publication first."""
@@ -548,7 +569,7 @@ class RemoteStore:
     def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
               ) -> ox.QuerySolutions | ox.QueryBoolean | RemoteTriples:
         """Run SPARQL over the union of all article graphs; ``bindings`` go in as ``VALUES`` (never as text)."""
-        return self._run(inject_bindings(sparql, bindings), union=True)
+        return self._run(inject_bindings(sparql, bindings), union=not self._merged())
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of every article graph, one graph fetched at a time."""

@@ -421,7 +421,7 @@ class _Handler(BaseHTTPRequestHandler):
             if req.kind == "update" and form != "UPDATE":
                 raise _BadRequest(400, f"this is a {form} query, not an update: send it as query=")
             if form == "UPDATE":
-                srv.store.oxigraph.update(req.text)
+                srv.store.update(req.text)
                 return
             fmt = negotiate(accept, req.format_names, GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE")
                             else RESULT_FORMATS)

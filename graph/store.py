@@ -78,7 +78,9 @@ class Store:
                 st._snapshot = snapshot
                 return st
             p.mkdir(parents=True, exist_ok=True)
-            return cls(ox.Store(str(p)), p, False)
+            st = cls(ox.Store(str(p)), p, False)
+            st._ensure_merged()
+            return st
         except OSError as e:
             msg = str(e)
             if "lock" in msg.lower():
@@ -131,21 +133,47 @@ class Store:
         return None
 
     def put_article(self, graph: str, quads: Iterable[ox.Quad]) -> None:
-        """Write one article graph atomically, replacing any earlier version of it: all in, or nothing."""
+        """Write one article graph atomically, replacing any earlier version of it: all in, or nothing.
+
+        The same triples also go into the default graph, which is the set union of all article graphs: queries
+        run there (set semantics, one row per fact however many articles state it, and joins without the cost of
+        a union over many graphs). Triples only the old version stated leave it in the same transaction."""
         self._writable()
         self._mark()
         g = ox.NamedNode(graph)
-        quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads]
+        triples = list(dict.fromkeys((q.subject, q.predicate, q.object) for q in quads))
+        named = [ox.Quad(s, p, o, g) for s, p, o in triples]
         try:
             if not self._s.contains_named_graph(g):
-                self._s.extend(quads)
+                self._s.extend(named + [ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in triples])
                 self._s.add_graph(g)
             else:
-                body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
-                self._s.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
+                keep = set(triples)
+                gone = [t for t in self._triples_of(g) if t not in keep and not self._elsewhere(t, g)]
+                body = " .\n".join(f"{s} {p} {o}" for s, p, o in triples)
+                delete = " .\n".join(f"{s} {p} {o}" for s, p, o in gone)
+                self._s.update(f"DROP SILENT GRAPH {g} ;\n" + (f"DELETE DATA {{ {delete} . }} ;\n" if gone else "")
+                               + f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}}\n{body} .\n}}")
         except OSError as e:
             raise StoreError(f"writing {graph} failed, the store is unchanged: {_os_reason(e)}") from None
-        self._written(len(quads))
+        self._merged_known = True
+        self._written(len(named))
+
+    def _triples_of(self, g: ox.NamedNode) -> list[tuple]:
+        return [(q.subject, q.predicate, q.object) for q in self._s.quads_for_pattern(None, None, None, g)]
+
+    def _elsewhere(self, t: tuple, g: ox.NamedNode) -> bool:
+        """Whether another article graph states triple ``t`` too (then it stays in the merged default graph)."""
+        return any(q.graph_name != g and not isinstance(q.graph_name, ox.DefaultGraph)
+                   for q in self._s.quads_for_pattern(t[0], t[1], t[2], None))
+
+    def _ensure_merged(self) -> None:
+        """A store written before the merged default graph existed gets it, once, when opened for writing."""
+        if self.read_only or next(iter(self._s.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+            return
+        if next(iter(self._s.named_graphs()), None) is None:
+            return
+        self._s.extend([ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in self.quads()])
 
     #: Quads written between two flushes of RocksDB's memory tables to disk (about 50 articles).
     FLUSH_EVERY_QUADS = 20_000
@@ -183,9 +211,15 @@ class Store:
         if not self._s.contains_named_graph(g):
             return 0
         self._mark()
-        n = sum(1 for _ in self._s.quads_for_pattern(None, None, None, g))
+        old = self._triples_of(g)
+        n = len(old)
+        gone = [t for t in old if not self._elsewhere(t, g)]
         try:
-            self._s.remove_graph(g)
+            if gone:
+                delete = " .\n".join(f"{s} {p} {o}" for s, p, o in gone)
+                self._s.update(f"DROP GRAPH {g} ;\nDELETE DATA {{ {delete} . }}")
+            else:
+                self._s.remove_graph(g)
         except OSError as e:
             raise StoreError(f"removing {graph} failed, the store is unchanged: {_os_reason(e)}") from None
         self._written(n)
@@ -222,7 +256,7 @@ class Store:
 
             sparql = inject_bindings(sparql, bindings)
         try:
-            return self._s.query(sparql, use_default_graph_as_union=True)
+            return self._s.query(sparql, use_default_graph_as_union=not self._merged())
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from None
         except OSError as e:
@@ -230,21 +264,43 @@ class Store:
         except RuntimeError as e:
             raise QueryError(f"query failed: {e}") from None
 
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL update (``serve`` with updates allowed), then rebuild the merged default graph from the
+        article graphs, all in one transaction."""
+        self._writable()
+        self._mark()
+        try:
+            self._s.update(f"{sparql_update} ;\nCLEAR SILENT DEFAULT ;\n"
+                           "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        except SyntaxError as e:
+            raise QueryError(f"SPARQL update syntax error: {e}") from None
+        except OSError as e:
+            raise StoreError(f"update failed, the store is unchanged: {_os_reason(e)}") from None
+        self._merged_known = True
+
+    def _merged(self) -> bool:
+        """Whether the default graph holds the union (always, but for a store from before it existed, read-only)."""
+        if getattr(self, "_merged_known", None) is None:
+            self._merged_known = next(iter(self._s.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+                                      None) is not None or next(iter(self._s.named_graphs()), None) is None
+        return self._merged_known
+
     def quads(self) -> Iterator[ox.Quad]:
-        """Every quad of every article graph."""
-        return self._s.quads_for_pattern(None, None, None, None)
+        """Every quad of every article graph (the merged default graph is not repeated)."""
+        return (q for q in self._s.quads_for_pattern(None, None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def triple_count(self) -> int:
-        """Number of quads stored."""
-        return sum(1 for _ in self._s.quads_for_pattern(None, None, None, None))
+        """Number of quads in the article graphs."""
+        return sum(1 for _ in self.quads())
 
     def graph_count(self) -> int:
         """Number of article graphs."""
         return sum(1 for _ in self._s.named_graphs())
 
     def dump(self, output, fmt: ox.RdfFormat) -> None:
-        """Serialise every article graph (``fmt`` must hold datasets: N-Quads, TriG)."""
-        self._s.dump(output, format=fmt)
+        """Serialise every article graph, one named graph each (``fmt`` must hold datasets: N-Quads, TriG)."""
+        ox.serialize(self.quads(), output, fmt)
 
     def _writable(self) -> None:
         if self.read_only:

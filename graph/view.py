@@ -40,7 +40,7 @@ def build_view(store) -> nx.MultiDiGraph:
     from dealgraph.graph.store import Store
 
     if isinstance(store, Store) and store.oxigraph is not None:
-        return _finish(_build_from_quads(store.oxigraph))
+        return _finish(_build_from_quads(store.oxigraph, ox.DefaultGraph() if store._merged() else None))
     return _finish(_build_from_sparql(store))
 
 
@@ -55,34 +55,35 @@ class _Row(dict):
         return self.get(k)
 
 
-def _by_predicate(ox_store, iri: str) -> dict:
+def _by_predicate(ox_store, iri: str, graph=None) -> dict:
     """subject → object for one predicate, from the predicate index (one value per subject)."""
-    return {q.subject: q.object for q in ox_store.quads_for_pattern(None, ox.NamedNode(iri), None, None)}
+    return {q.subject: q.object for q in ox_store.quads_for_pattern(None, ox.NamedNode(iri), None, graph)}
 
 
-def _build_from_quads(ox_store) -> nx.MultiDiGraph:
+def _build_from_quads(ox_store, graph=None) -> nx.MultiDiGraph:
+    """``graph``: the merged default graph when the store has one (each triple once), else every graph."""
     g = nx.MultiDiGraph()
     rdf_type = ox.NamedNode(_RDF + "type")
     for cls in _CLASSES:
-        for q in ox_store.quads_for_pattern(None, rdf_type, ox.NamedNode(f"{DG._NS}{cls}"), None):
+        for q in ox_store.quads_for_pattern(None, rdf_type, ox.NamedNode(f"{DG._NS}{cls}"), graph):
             if q.subject.value not in g:
                 g.add_node(q.subject.value, label=None, type=cls, names=set(), valuation=None,
                            valuation_currency=None, valuation_date=None)
     for pred, is_label in (("http://www.w3.org/2000/01/rdf-schema#label", True),
                            ("http://www.w3.org/2004/02/skos/core#altLabel", False)):
-        for q in ox_store.quads_for_pattern(None, ox.NamedNode(pred), None, None):
+        for q in ox_store.quads_for_pattern(None, ox.NamedNode(pred), None, graph):
             d = g.nodes.get(q.subject.value)
             if d is None:
                 continue
             d["names"].add(q.object.value)
             if is_label and (d["label"] is None or getattr(q.object, "language", None) == "en"):
                 d["label"] = q.object.value
-    props = {k: _by_predicate(ox_store, iri) for k, iri in (
+    props = {k: _by_predicate(ox_store, iri, graph) for k, iri in (
         ("s", _RDF + "subject"), ("p", _RDF + "predicate"), ("o", _RDF + "object"), ("ev", f"{DG._NS}evidence"),
         ("amount", f"{DG._NS}amount"), ("cur", f"{DG._NS}currency"), ("date", f"{DG._NS}date"),
         ("status", f"{DG._NS}status"), ("g", "http://www.w3.org/ns/prov#wasDerivedFrom"))}
-    sources = _by_predicate(ox_store, "http://purl.org/dc/terms/source")
-    for q in ox_store.quads_for_pattern(None, rdf_type, ox.NamedNode(f"{DG._NS}RelationStatement"), None):
+    sources = _by_predicate(ox_store, "http://purl.org/dc/terms/source", graph)
+    for q in ox_store.quads_for_pattern(None, rdf_type, ox.NamedNode(f"{DG._NS}RelationStatement"), graph):
         st = q.subject
         row = _Row({k: v.get(st) for k, v in props.items()})
         if row["s"] is None or row["o"] is None or row["p"] is None or row["ev"] is None:
@@ -90,7 +91,7 @@ def _build_from_quads(ox_store) -> nx.MultiDiGraph:
         row["g"] = row["g"] or q.graph_name
         row["src"] = sources.get(row["g"])
         _add_edge(g, row)
-    for q in ox_store.quads_for_pattern(None, rdf_type, ox.NamedNode(f"{DG._NS}Valuation"), None):
+    for q in ox_store.quads_for_pattern(None, rdf_type, ox.NamedNode(f"{DG._NS}Valuation"), graph):
         v = q.subject
         c = _by_subject(ox_store, v, f"{DG._NS}company")
         if c is None or props["amount"].get(v) is None:

@@ -217,7 +217,8 @@ def _from_html(text: str, name: str) -> RawDocument:
         meta = trafilatura.extract_metadata(text)
     except Exception as e:  # noqa: BLE001  (trafilatura raises many kinds on hostile markup)
         raise InputError(f"{name}: HTML could not be parsed ({type(e).__name__})") from None
-    if not body or not body.strip():
+    if not body or not body.strip() or (len(body.strip()) < 40 and not _SENTENCE_END.search(body)):
+        # trafilatura falls back to a small page's menu ("Home About us"): no sentence, no article
         raise InputError(f"{name}: no article text found in the HTML (only navigation or boilerplate)")
     return RawDocument(
         text=body, body_start=0,
@@ -227,6 +228,7 @@ def _from_html(text: str, name: str) -> RawDocument:
     )
 
 
+_SENTENCE_END = re.compile(r"[.!?。！？]")
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,40})(?:\s[^<>]*?)?(/?)>")
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 # closed by the next sibling of the same name (``<p>a<p>b``), as HTML parsers do

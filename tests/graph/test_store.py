@@ -75,3 +75,21 @@ def test_store_path_that_is_a_file(tmp_path):
     f.write_text("x")
     with pytest.raises(StoreError, match="is a file"):
         Store.open(f)
+
+
+def test_union_has_set_semantics_and_removal_keeps_shared_triples(store_dir):
+    kg = KnowledgeGraph.open(store_dir)
+    kg.ingest_text("英伟达向xAI投资20亿美元。", published="2026-01-07", source="https://example.org/a")
+    kg.ingest_text("Nvidia will invest $2 billion in xAI, the company said.", published="2026-01-08",
+                   source="https://example.org/b")
+    label = ("SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/dealgraph/id/nvidia> "
+             "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    edge = ("ASK { <https://w3id.org/dealgraph/id/nvidia> <https://w3id.org/dealgraph#investedIn> "
+            "<https://w3id.org/dealgraph/id/xai> }")
+    assert int(next(iter(kg.sparql(label)))["n"].value) == 1          # stated twice, seen once
+    kg.remove("https://example.org/a")
+    assert int(next(iter(kg.sparql(label)))["n"].value) == 1          # still stated by the other article
+    assert bool(kg.sparql(edge))
+    kg.remove("https://example.org/b")
+    assert int(next(iter(kg.sparql(label)))["n"].value) == 0          # nobody states it any more
+    assert not bool(kg.sparql(edge))
