@@ -7,7 +7,7 @@ into author metadata. Traditional text is also converted to simplified for match
 
 >>> c = clean("擴(kuò)張&amp;IPO")
 >>> c.text, c.offsets[1], c.simplified
-('擴張&IPO', 7, '扩张&IPO')
+('擴張&IPO', 6, '扩张&IPO')
 """
 
 from __future__ import annotations
