@@ -22,30 +22,32 @@ from dealgraph.graph.view import MONEY_FLOW
 __all__ = ["controlled_by", "controllers", "Flow", "related_flows", "investor_overlap", "co_investors"]
 
 
-def controlled_by(view: nx.MultiDiGraph, node: str) -> set[str]:
-    """Everything ``node`` controls, directly or down a chain of control."""
+_CONTROL_KINDS = ("controls", "acquired")
+
+
+def _closure(view: nx.MultiDiGraph, node: str, *, down: bool) -> set[str]:
+    """Nodes reachable from ``node`` over control edges, following them (``down``) or against them."""
     seen: set[str] = set()
     todo = [node]
     while todo:
         n = todo.pop()
-        for _, v, k in view.out_edges(n, keys=True):
-            if k in ("controls", "acquired") and v not in seen and v != node:
-                seen.add(v)
-                todo.append(v)
+        edges = view.out_edges(n, keys=True) if down else view.in_edges(n, keys=True)
+        for u, v, k in edges:
+            other = v if down else u
+            if k in _CONTROL_KINDS and other not in seen and other != node:
+                seen.add(other)
+                todo.append(other)
     return seen
+
+
+def controlled_by(view: nx.MultiDiGraph, node: str) -> set[str]:
+    """Everything ``node`` controls, directly or down a chain of control."""
+    return _closure(view, node, down=True)
 
 
 def controllers(view: nx.MultiDiGraph, node: str) -> set[str]:
     """Everyone who controls ``node``, directly or up a chain of control."""
-    seen: set[str] = set()
-    todo = [node]
-    while todo:
-        n = todo.pop()
-        for u, _, k in view.in_edges(n, keys=True):
-            if k in ("controls", "acquired") and u not in seen and u != node:
-                seen.add(u)
-                todo.append(u)
-    return seen
+    return _closure(view, node, down=False)
 
 
 @dataclass(frozen=True)
