@@ -91,6 +91,8 @@ def _already_stored(store, files: Sequence[str]) -> tuple[list[tuple[str, str]],
     from dealgraph.ingest.rules import EXTRACTOR
 
     known, todo = [], []
+    if store.graph_count() == 0:              # a fresh store: nothing to look up
+        return known, list(files)
     for f in files:
         graph = None
         if f != "-":

@@ -13,7 +13,9 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -357,7 +359,7 @@ def _snapshot(p: Path, tries: int = 20) -> Path | None:
     try:
         root.mkdir(exist_ok=True)
         _sweep_snapshots(root)
-        d = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
+        d = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}@{_host()}-", dir=root))
     except OSError:
         return None
     delay = 0.005
@@ -392,11 +394,16 @@ def _snapshot(p: Path, tries: int = 20) -> Path | None:
     return None
 
 
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:64] or "host"
+
+
 def _sweep_snapshots(root: Path) -> None:
-    """Remove the snapshots of readers that are gone (killed before they could clean up)."""
+    """Remove the snapshots of readers that are gone (killed before they could clean up). Only this machine's
+    (``pid@host-``): a process id means nothing on another host or container sharing the folder."""
     for d in root.iterdir():
-        pid = d.name.split("-", 1)[0]
-        if not pid.isdigit() or int(pid) == os.getpid():
+        pid, _, host = d.name.split("-", 1)[0].partition("@")
+        if not pid.isdigit() or int(pid) == os.getpid() or host != _host():
             continue
         try:
             os.kill(int(pid), 0)

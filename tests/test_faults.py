@@ -457,3 +457,21 @@ def test_readers_beside_a_writer_see_whole_articles_and_never_fail(tmp_path):
     assert seen["opens"] >= 3 and seen["graphs"] > 0, seen
     assert not any((store / ".readers").glob("*")), "a reader left its snapshot behind"
     assert int(out) > seen["graphs"] > 0
+
+
+def test_snapshots_of_killed_readers_are_swept(tmp_path):
+    from dealgraph.graph.store import _host
+
+    store = tmp_path / "store"
+    KnowledgeGraph.open(store).ingest_file(str(write_folder(tmp_path / "in", 7, 1)[0]), published=PUBLISHED)
+    readers = store / ".readers"
+    dead = readers / f"4194303@{_host()}-stale"          # a pid above Linux's maximum: never alive
+    other_host = readers / "4194303@elsewhere-x"         # another machine's reader: its pid means nothing here
+    for d in (dead, other_host):
+        d.mkdir(parents=True)
+        (d / "000001.sst").write_bytes(b"x")
+    with Store.open(store, read_only=True) as s:
+        assert s.graph_count() == 1
+        assert len(list(readers.iterdir())) == 2         # its own snapshot, and the other host's
+    assert not dead.exists() and other_host.exists()
+    assert list(readers.iterdir()) == [other_host]
