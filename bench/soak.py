@@ -162,6 +162,14 @@ def serve_phase(store: Path, *, seconds: float = 20.0, threads: int = 50) -> dic
             name, q, kind = QUERIES[i % len(QUERIES)]
             i += 1
             t0 = time.perf_counter()
+            if conn.sock is None:                # (re)connect on its own, so that its failures are told apart
+                try:
+                    conn.connect()
+                except OSError as e:
+                    with lock:
+                        errors.append(f"{name}: connect: {type(e).__name__}: {e}")
+                    conn.close()
+                    continue
             try:
                 conn.request("GET", "/sparql?" + urlencode({"query": q}),
                              headers={"Accept": "application/sparql-results+json"})
@@ -218,7 +226,8 @@ def _kinds(errors: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for e in errors:
         detail = e.split(": ", 1)[1]
-        kind = re.sub(r"\s+", " ", detail)[:60] if detail.startswith("HTTP") else detail.split(":")[0]
+        kind = (re.sub(r"\s+", " ", detail)[:60] if detail.startswith("HTTP")
+                else ": ".join(detail.split(": ")[:2]) if detail.startswith("connect") else detail.split(":")[0])
         kind = re.sub(r"line \d+, column \d+", "line L, column C", kind)
         out[kind] = out.get(kind, 0) + 1
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))

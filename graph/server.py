@@ -245,6 +245,7 @@ class SparqlServer(ThreadingHTTPServer):
     """A ``ThreadingHTTPServer`` answering the SPARQL 1.1 Protocol over a :class:`Store`; call ``serve_forever()``."""
 
     daemon_threads = True
+    request_queue_size = 128    # socketserver's 5 made the kernel drop connects from 50 clients (ListenOverflows)
 
     def __init__(self, store: Store, host: str, port: int, *, timeout: float, allow_update: bool,
                  max_concurrent: int, max_result_bytes: int) -> None:
