@@ -71,8 +71,20 @@ def extract_file(args: tuple[str, str | None, str | None, str | None]) -> _Prepa
     return _Prepared(path, graph, out.getvalue(), ex.extractor, len(ex.facts), len(ex.entities), ex.lang)
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel ends this worker when the ingest that started it dies, even by SIGKILL."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):      # another system: workers still end with the pool in every other case
+        pass
+
+
 def _warm() -> None:
-    """Worker start: load the entity table and jieba's dictionary once per process."""
+    """Worker start: die with the parent; load the entity table and jieba's dictionary once per process."""
+    _die_with_parent()
     from dealgraph.ingest.gazetteer import default_gazetteer
     from dealgraph.ingest.segment import segmenter
 

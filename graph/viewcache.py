@@ -1,4 +1,4 @@
-"""A cache of the networkx view beside an on-disk store, so ``circular``, ``show`` and ``viz`` in a new process
+"""A cache of the networkx view of an on-disk store (in the user's cache folder), so ``circular``, ``show`` and ``viz`` in a new process
 need not rebuild it (building reads every relation from disk; loading the pickle is far faster).
 
 The store keeps a token file: a writer marks it ``dirty`` at its first write and gives it a fresh value when it
@@ -19,7 +19,6 @@ __all__ = ["token", "mark_dirty", "mark_clean", "load", "save"]
 
 log = logging.getLogger(__name__)
 _TOKEN = "dealgraph-generation"
-_CACHE = "dealgraph-view.pickle"
 
 
 def token(store_dir: Path) -> str | None:
@@ -49,13 +48,24 @@ def mark_clean(store_dir: Path) -> None:
     _write(store_dir, uuid.uuid4().hex)
 
 
+def _cache_file(store_dir: Path) -> Path:
+    """The pickle lives in the user's own cache folder, never in the store folder: a store may be shared or come
+    from elsewhere, and unpickling a file someone else could write would run their code."""
+    import hashlib
+
+    from dealgraph.ingest.segment import cache_dir
+
+    key = hashlib.sha256(str(Path(store_dir).resolve()).encode("utf-8")).hexdigest()[:32]
+    return cache_dir() / f"view-{key}.pickle"
+
+
 def load(store_dir: Path) -> nx.MultiDiGraph | None:
     """The cached view, when it was made under the current clean token."""
     t = token(store_dir)
     if t is None or t.startswith("dirty"):
         return None
     try:
-        with open(store_dir / _CACHE, "rb") as fh:
+        with open(_cache_file(store_dir), "rb") as fh:
             cached_token, view = pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError):
         return None
@@ -66,11 +76,12 @@ def save(store_dir: Path, view: nx.MultiDiGraph, made_under: str | None) -> None
     """Cache ``view`` if the token it was built under is clean and still current."""
     if made_under is None or made_under.startswith("dirty") or token(store_dir) != made_under:
         return
-    tmp = store_dir / f".{_CACHE}.{os.getpid()}"
+    target = _cache_file(store_dir)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
     try:
         with open(tmp, "wb") as fh:
             pickle.dump((made_under, view), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, store_dir / _CACHE)
+        os.replace(tmp, target)
     except OSError as e:
         log.debug("cannot cache the view: %s", e)
         tmp.unlink(missing_ok=True)

@@ -215,8 +215,6 @@ def test_sigkill_at_random_moments_loses_nothing_and_half_writes_nothing(tmp_pat
     assert stored_graphs(store) == before
 
 
-@pytest.mark.xfail(strict=True, reason="dealgraph/bulk.py: the extraction workers outlive a killed `ingest` "
-                                       "(they block on the task queue forever); not a file this change may edit")
 def test_killed_ingest_leaves_no_worker_processes(tmp_path):
     folder = tmp_path / "in"
     write_folder(folder, 99, 20)
