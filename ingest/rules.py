@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from dealgraph.ingest.amounts import AmountMatch
 from dealgraph.ingest.context import NON_PARTY_TAGS, Discourse, SentenceContext, pure_investor
-from dealgraph.ingest.model import Amount, Evidence, Fact, Mention, PartialDate
+from dealgraph.ingest.model import Evidence, Fact, Mention, PartialDate
 
 __all__ = ["EXTRACTOR", "RULES", "RuleState", "apply_rules", "finish"]
 
@@ -59,10 +59,6 @@ def _rel(kind: str, s: Mention | str, o: Mention | str, ctx: SentenceContext, st
     return Fact(kind=kind, subject=sk, object=ok, evidence=st.evidence(ctx), **kw)
 
 
-def _between(ctx: SentenceContext, a: int, b: int) -> str:
-    return ctx.text[a:b]
-
-
 def _date_near(ctx: SentenceContext, pos: int | None = None) -> PartialDate | None:
     """The date a fact at ``pos`` happened: nearest before it, skipping dates of founding (``于2023年创立``)."""
     dates = [d for d in ctx.dates if not re.match(r"\s*(?:创立|创办|成立|founded|\bwhen\b)", ctx.text[d.end:d.end + 8])]
@@ -96,7 +92,7 @@ def _first_after(items: Iterable[AmountMatch], pos: int) -> AmountMatch | None:
 
 def _reporter(ctx: SentenceContext) -> str | None:
     for m in ctx.mentions:
-        if NON_PARTY_TAGS & set(ctx.tags.get(m.key, ())) or m.key in ("ubs", "goldman-sachs", "morgan-stanley"):
+        if (NON_PARTY_TAGS | {"bank"}) & set(ctx.tags.get(m.key, ())):
             around = ctx.text[max(0, m.start - 3):m.end + 8]
             if re.search(r"据|據|根据|称|稱|报道|報導|测算|估计|显示|report|according|told|said|says|estimate", around,
                          re.I):
@@ -928,10 +924,13 @@ def rule_control(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         owned = next((x for x in ctx.mentions if x.start == s_pos and x.type in ("Organization", "Product")), None)
         if owner and owned:
             yield from (f for f in [_rel("controls", owner, owned, ctx, st)] if f)
-    for m in re.finditer(r"(?P<o>[\w.-]+)'s (?P<s>[\w.-]+)", ctx.sentence.text):
+    # "Alphabet's Google", "SoftBank's Arm": a company's company is its unit, unless a deal noun follows
+    for m in re.finditer(r"(?P<o>[\w.-]+)['’]s (?P<s>[\w.-]+)(?P<next> \w+)?", ctx.sentence.text):
         a = [x for x in ctx.orgs() if x.start == m.start("o")]
-        b = [x for x in ctx.orgs() if x.start == m.start("s")]
-        if a and b and "bigtech" in ctx.tags.get(a[0].key, ()) and "Alphabet" in m["o"]:
+        b = [x for x in ctx.orgs() if x.start == m.start("s") and x.end >= m.end("s")]
+        if a and b and not re.match(r" (?:deal|deals|partnership|investment|investments|stake|shares|contract|"
+                                    r"agreement|chips?|GPUs?|cloud|services?|models?|valuation|rival|and|or)$",
+                                    m["next"] or ""):
             yield from (f for f in [_rel("controls", a[0], b[0], ctx, st)] if f)
     # "(其)创办或收购的A、B和C" / "马斯克收购的X": a person's companies
     for kw in re.finditer(r"(?:创办|创立)或收购的|收购的|创办的|创立的", text):
@@ -1193,7 +1192,3 @@ def finish(facts: list[Fact], st: RuleState) -> list[Fact]:
     """Drop the earlier versions of rounds and contracts that later sentences completed."""
     replaced = {id(f) for f in st.extra}
     return [f for f in facts if id(f) not in replaced]
-
-
-def bound_of(a: Amount | None) -> str | None:
-    return None if a is None else a.bound
