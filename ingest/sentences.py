@@ -10,12 +10,18 @@ import re
 
 from dealgraph.ingest.model import CleanText, Sentence
 
-__all__ = ["split_sentences", "clean_text"]
+__all__ = ["split_sentences", "clean_text", "MAX_SENTENCE"]
+
+#: Longest sentence handed to the rules, in characters. Real sentences stay far below (the longest in the shared
+#: corpus and the fixtures: ~310); a page without punctuation (a flattened table, a scraped list) would otherwise
+#: be one sentence, and rules compare the mentions of a sentence pairwise.
+MAX_SENTENCE = 1000
 
 # a sentence ends at Chinese end punctuation (with closing quotes), at a line break, or at ". " / "! " / "? "
 # in English unless the word before the dot is an abbreviation or an initial.
 _END_ZH = re.compile(r"[。！？!?；;]+[”’」』\"')）]*|\n+")
 _END_EN = re.compile(r"(?<=[.!?])[\"”’')]*\s+(?=[\"“‘(]?[A-Z0-9$€£¥])")
+_SOFT = re.compile(r"[，,、：:]\s*|\s+(?:and|or|but|while|with)\s+|\s+")
 _ABBREV = re.compile(r"(?:\b(?:Corp|Inc|Co|Ltd|Mr|Mrs|Ms|Dr|St|Jr|Sr|No|vs|etc|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
                      r"Sep|Sept|Oct|Nov|Dec|Gov|Sen|Rep|Prof|Gen|U\.S|U\.K|E\.U)|\b[A-Z])\.[\"”’')]*\s*$")
 
@@ -37,7 +43,7 @@ def split_sentences(clean: CleanText) -> list[Sentence]:
             cuts.add(m.start())
     out: list[Sentence] = []
     start = 0
-    for cut in sorted(cuts | {len(text)}):
+    for cut in _bounded(text, sorted(cuts | {len(text)})):
         s, e = start, cut
         while s < e and text[s].isspace():
             s += 1
@@ -45,5 +51,22 @@ def split_sentences(clean: CleanText) -> list[Sentence]:
             e -= 1
         if e > s:
             out.append(Sentence(index=len(out), start=s, end=e, text=text[s:e], norm=clean.simplified[s:e]))
+        start = cut
+    return out
+
+
+def _bounded(text: str, cuts: list[int], limit: int = MAX_SENTENCE) -> list[int]:
+    """``cuts`` with extra cuts so that no span is longer than ``limit``: at the last clause boundary (comma,
+    conjunction), else the last space, in the second half of the window; a hard cut where there is none (CJK)."""
+    out: list[int] = []
+    start = 0
+    for cut in cuts:
+        while cut - start > limit:
+            lo = start + limit // 2
+            ends = [m.end() for m in _SOFT.finditer(text, lo, start + limit)]
+            commas = [m.end() for m in _SOFT.finditer(text, lo, start + limit) if not m.group().isspace()]
+            start = (commas or ends or [start + limit])[-1]
+            out.append(start)
+        out.append(cut)
         start = cut
     return out

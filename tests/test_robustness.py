@@ -126,11 +126,6 @@ extract(read_bytes(("Nvidia invests in OpenAI and " * 1500).encode(), suffix=".m
 """
 
 
-@pytest.mark.xfail(strict=True, raises=subprocess.TimeoutExpired,
-                   reason="ingest/rules.py + ingest/context.py: every mention pair of a sentence is compared "
-                          "(rule_invested_in -> _listed_after -> orgs/is_source), so time grows with the square of a "
-                          "sentence's length: 29 KB takes 3.5-8 s, 58 KB 14-21 s, a 5 MB sentence days; not files "
-                          "this change may edit")
 def test_one_very_long_sentence_is_read_in_bounded_time():
     """A 44 KB article without a full stop (a scraped list, a table flattened to text) must not take longer than
     a 44 KB article of ordinary sentences does many times over: hard bound 5 s."""
