@@ -9,9 +9,12 @@ Measures, over the same ``n`` articles (``bench.generate``, about 2,000 characte
 2. extraction throughput (read → facts, the stages of ``extract``): articles/s and characters/s;
 3. ingest through ``KnowledgeGraph.ingest_file`` into an on-disk ``Store`` (what ``dealgraph ingest`` does), and
    re-ingesting unchanged articles;
-4. the references: jieba's ``posseg`` over the same texts converted to simplified first, and plain ``jieba.cut``.
+4. the references: jieba's ``posseg`` over the same texts converted to simplified first, and plain ``jieba.cut``;
+5. bulk ingest of the folder as ``dealgraph ingest -j N`` does it (``dealgraph.bulk.ingest_files``: extraction in
+   worker processes, one writer) with 1 and 2 workers into fresh on-disk stores, and the speed-up; with
+   ``--bulk-large 10000`` the same on a second, larger corpus.
 
-``python -m bench.ingest_bench -n 1000 [--json out.json] [--profile 200]``
+``python -m bench.ingest_bench -n 1000 [--bulk-large 10000] [--json out.json] [--profile 200]``
 """
 
 from __future__ import annotations
@@ -191,6 +194,21 @@ def bench_store_ingest(paths: Sequence[Path], store_dir: Path, again: int) -> tu
     return first, second, dict(status)
 
 
+def bench_bulk(paths: Sequence[Path], store_dir: Path, workers: int) -> tuple[float, dict[str, int]]:
+    """Seconds for ``ingest_files`` over ``paths`` with ``workers`` processes into a fresh store (pool start-up and
+    every worker's dictionary loading included, as a user sees it), and the statuses."""
+    from dealgraph.bulk import ingest_files
+    from dealgraph.graph.store import Store
+
+    status: dict[str, int] = defaultdict(int)
+    with Store.open(store_dir) as st:
+        t = time.perf_counter()
+        for out in ingest_files(st, [str(p) for p in paths], workers=workers):
+            status[out.status] += 1
+        seconds = time.perf_counter() - t
+    return seconds, dict(status)
+
+
 def bench_jieba(texts: Sequence[str]) -> tuple[float, float]:
     """Seconds for ``jieba.posseg.lcut`` and ``jieba.lcut`` over ``texts`` (already simplified)."""
     import jieba
@@ -222,7 +240,27 @@ def _rate(n: float, seconds: float) -> str:
     return f"{n / seconds:,.0f}/s" if seconds > 0 else "n/a"
 
 
-def run(n: int, seed: int, again: int, json_path: str | None, profile: int) -> Report:
+def _report_bulk(rep: Report, paths: Sequence[Path], work: Path, label: str) -> None:
+    """Articles/s with 1 and 2 worker processes, and the speed-up (target >= 1.7 on 2 cores)."""
+    import os
+
+    n = len(paths)
+    load = os.getloadavg()[0]
+    times = {}
+    for workers in (1, 2):
+        seconds, status = bench_bulk(paths, work / f"bulk-{label}-{workers}", workers)
+        shutil.rmtree(work / f"bulk-{label}-{workers}", ignore_errors=True)
+        times[workers] = seconds
+        rep.add(f"bulk ingest {label}, {workers} worker{'s' if workers > 1 else ''}: articles/s", _rate(n, seconds),
+                note=f"{fmt_seconds(seconds)} in all; " + ", ".join(f"{k} {v}" for k, v in sorted(status.items())))
+    speedup = times[1] / times[2]
+    busy = os.getloadavg()[0]
+    rep.add(f"bulk ingest {label}: speed-up with 2 workers", f"{speedup:.2f}x",
+            ratio=f"target >= 1.7: {'met' if speedup >= 1.7 else 'MISSED'}",
+            note=f"{os.cpu_count()} cores; load average {load:.1f} before, {busy:.1f} after (other jobs share the cores)")
+
+
+def run(n: int, seed: int, again: int, json_path: str | None, profile: int, large: int = 0) -> Report:
     """Generate the corpus, run every measurement, print and return the figures."""
     rep = Report("ingest")
     work = Path(tempfile.mkdtemp(prefix="dealgraph-bench-"))
@@ -235,6 +273,11 @@ def run(n: int, seed: int, again: int, json_path: str | None, profile: int) -> R
         t_extract = _report_stages(rep, paths, work, chars)
         _report_store(rep, paths, work, again)
         _report_jieba(rep, texts, t_extract)
+        _report_bulk(rep, paths, work, f"{n:,} articles")
+        if large:
+            big = write_corpus(work / "corpus-large", large, seed + 1)
+            _report_bulk(rep, big, work, f"{large:,} articles")
+            shutil.rmtree(work / "corpus-large", ignore_errors=True)
         if profile:
             print(profile_extract(paths[:profile]))
     finally:
@@ -293,8 +336,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--again", type=int, default=200, help="articles to re-ingest unchanged (default 200)")
     ap.add_argument("--json", help="append the figures to this JSON file")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="also profile extract() on N articles")
+    ap.add_argument("--bulk-large", type=int, default=0, metavar="N",
+                    help="also bulk-ingest a second corpus of N articles with 1 and 2 workers")
     args = ap.parse_args(argv)
-    run(args.n, args.seed, min(args.again, args.n), args.json, args.profile)
+    run(args.n, args.seed, min(args.again, args.n), args.json, args.profile, args.bulk_large)
     return 0
 
 
