@@ -218,3 +218,16 @@ def test_from_message_explains() -> None:
         check_query("SELECT * FROM NAMED <http://example.org/g> WHERE { ?s ?p ?o }")
     assert "FROM NAMED <http://example.org/g> is refused" in str(e.value)
     assert "may not make the store fetch" in str(e.value)
+
+
+def test_packaged_queries_pass_the_full_check_and_skip_the_parser() -> None:
+    """The fast path for ``graph/queries/*.rq`` gives the same form as the full check, and only for those texts:
+    one character more and the query is parsed (and here refused)."""
+    from dealgraph.graph.queries import named_query, names
+
+    assert len(guard._packaged_forms()) == len(names())
+    for name in names():
+        text = named_query(name)
+        assert check_query(text) == guard._checked(text, False) == "SELECT"
+        with pytest.raises(QueryError):
+            check_query(text + " SERVICE <http://example.org/> {}")

@@ -93,3 +93,11 @@ def test_union_has_set_semantics_and_removal_keeps_shared_triples(store_dir):
     kg.remove("https://example.org/b")
     assert int(next(iter(kg.sparql(label)))["n"].value) == 0          # nobody states it any more
     assert not bool(kg.sparql(edge))
+
+
+def test_store_namespace_constant_is_the_vocabulary():
+    """The store spells the namespace out (no rdflib import on the query path); it must stay the ontology's."""
+    from dealgraph.graph import store as store_module
+    from dealgraph.ontology.namespace import DG
+
+    assert store_module._DG == str(DG._NS)
