@@ -6,6 +6,8 @@
 ['2026-01-06', '2025-12', '2023']
 >>> [m.date.iso() for m in find_dates("the companies said Monday; last year", date(2025, 9, 23))]
 ['2025-09-22', '2024']
+>>> [m.date.iso() for m in find_dates("上个月, 本月底; earlier this month, last month", date(2026, 1, 7))]
+['2025-12', '2026-01', '2026-01', '2025-12']
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, re.I if nam
     ("y", r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:年|财年|財年)"),
     ("rel_y", r"(?P<rel>去年|今年|前年|明年)(?:年初|年底|年末|上半年|下半年|初|底)?"),
     ("today", r"(?P<rel>今天|今日|昨天|昨日|前天|本周|本週)"),
+    ("rel_m", r"(?P<relm>上个?月|上個月|本月|这个月|這個月|当月|當月|下个?月|下個月)(?:初|底|中旬|末)?"),
     ("zh_week", r"(?:上)?(?:周|週|星期|礼拜)(?P<wd>[一二三四五六日天])"),
     ("d", r"(?<![\d月.])(?P<d>[1-3]?\d)\s*日(?=[^\d元本]|$)(?!本)"),
     ("en_mdy", rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})\b"),
@@ -47,6 +50,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, re.I if nam
     ("en_in_month", r"\b(?:in|since|by|until|from)\s+(?P<mon>January|February|March|April|May|June|July|August|"
                     r"September|October|November|December)\b"),
     ("en_rel", r"\b(?P<rel>last year|this year|next year|earlier this year|yesterday|today)\b"),
+    ("en_rel_m", r"\b(?:(?:earlier|later|late|early)\s+)?(?P<relm>last|this|next)\s+month\b"),
     ("en_week", r"\b(?:on|last|this)?\s*(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
     ("en_y", r"\b(?:in|since|by|until|of|from|during|for)\s+(?P<y>(?:19|20)\d{2})\b"),
 ]]
@@ -81,6 +85,14 @@ def _resolve(name: str, g: dict[str, str | None], pub: date | None) -> PartialDa
         (_month(g["m"]) if g.get("m") else None)
     d = int(g["d"]) if g.get("d") else None
     rel = (g.get("rel") or "").lower()
+    relm = (g.get("relm") or "").lower()
+    if relm:
+        if pub is None:
+            return None
+        shift = -1 if relm in ("last",) or relm.startswith("上") else (1 if relm == "next" or relm.startswith("下")
+                                                                           else 0)
+        k = pub.year * 12 + pub.month - 1 + shift
+        return PartialDate(k // 12, k % 12 + 1)
     if rel:
         if pub is None:
             return None

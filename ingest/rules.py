@@ -975,8 +975,10 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
     orgs = ctx.orgs()
     for kw in _FOUND.finditer(text):
         if re.search(r"创始人|创办人|founder|co-founder", kw.group()):
-            person = next((p for p in people if 0 <= p.start - kw.end() <= 8), None) or \
-                next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 3), None)
+            person = next((p for p in people if 0 <= p.start - kw.end() <= 8 or 0 <= p.start - kw.end() <= 40 and
+                           _TITLE_CHAIN.fullmatch(text[kw.end():p.start])), None) or \
+                next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 3 or 0 <= kw.start() - p.end <= 40
+                      and _APPOSITIVE.fullmatch(text[p.end:kw.start()])), None)
             org = next((o for o in reversed(orgs) if 0 <= kw.start() - o.end <= 4 or re.fullmatch(
                 r"['’]s\s+(?:co-)?", text[o.end:kw.start()])), None) or \
                 next((o for o in orgs if re.match(r"\s*(?:of|at)\s*$", text[kw.end():o.start])), None)
@@ -1006,6 +1008,15 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
                     if org is not None:
                         yield from (f for f in [_rel("founded", who, org, ctx, st)] if f)
                 continue
+        by = re.search(r"由(?P<who>[^，,。；;]{1,40}?)(?:于[^，,。；;]{1,12}?)?(?:共同|联合|一起)?$", text[:kw.start()])
+        if by and kw.group() in ("创立", "创办", "创建", "成立"):      # "智谱由唐杰等人共同创立": every person named
+            founders = [p for p in people if by.start("who") <= p.start < by.end("who")]
+            owner = next((o for o in reversed(orgs) if o.end <= by.start() and not re.search(
+                r"[，,。；;]", text[o.end:by.start()])), None)
+            if founders and owner:
+                for who in founders:
+                    yield from (f for f in [_rel("founded", who, owner, ctx, st)] if f)
+                continue
         who = next((m for m in reversed(ctx.mentions) if m.type in ("Person",) and 0 <= kw.start() - m.end <= 10),
                    None)
         org = next((o for o in orgs if 0 <= o.start - kw.end() <= 10), None)
@@ -1027,6 +1038,13 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
             if who.type == "Person":
                 yield from (f for f in [_rel("controls", who, obj[0], ctx, st)] if f)
 
+
+# "founder and chief executive Josh Payne", "Josh Payne, Nscale's founder", "Nscale's co-founder and chief executive"
+_TITLE_CHAIN = re.compile(r"\s+(?:and|&)\s+(?:(?:chief|group|managing|executive)\s+)?[A-Za-z]+(?:\s+officer)?\s+|"
+                          r"(?:兼|及|和)(?:首席执行官|行政总裁|执行长|董事长|总裁|CEO)")
+_APPOSITIVE = re.compile(r"\s*[,，]\s*(?:the\s+|its\s+)?[^\s,，.;]+(?:\s[^\s,，.;]+)?['’]s\s+"
+                         r"(?:(?:co-?)?founder\s+(?:and|&)\s+|(?:co-)?)?")
+_POSSESSIVE_CHAIN = re.compile(r"['’]s\s+(?:(?:co-?)?founders?|chairman|chairwoman|president)\s+(?:and|&)\s+")
 
 _TITLE = re.compile(r"联合创始人|创始人|首席执行官|执行长|行政总裁|首席财务官|首席技术官|首席运营官|技术长|财务长|营运长|董事长|董事会主席|总裁|"
                     r"总经理|合伙人|主席|董事|\bCEO\b|\bCFO\b|\bCTO\b|\bCOO\b|\b[Cc]hief [Ee]xecutive(?: [Oo]fficer)?\b|"
@@ -1053,6 +1071,7 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if person is None:
             person = next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 24 and re.fullmatch(
                 r"\s*(?:,\s*)?(?:the\s+|its\s+|a\s+|former\s+|co-)?(?:[a-z-]+\s+){0,2}|\s*(?:[,，]\s*)?(?:\S+['’]s\s+)",
+                text[p.end:kw.start()]) or 0 <= kw.start() - p.end <= 48 and _APPOSITIVE.fullmatch(
                 text[p.end:kw.start()])), None)
         serving = re.search(r"(?:担任|出任|兼任|接任)[^，,。；;]{0,24}$", text[:kw.start()])
         if person is None and serving:
@@ -1060,7 +1079,8 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if person is None:
             continue
         org = next((o for o in reversed(orgs) if 0 <= kw.start() - o.end <= 14
-                    and not re.search(r"[,，。;]|\bsaid\b", text[o.end:kw.start()])), None)
+                    and not re.search(r"[,，。;]|\bsaid\b", text[o.end:kw.start()])
+                    or 0 <= kw.start() - o.end <= 40 and _POSSESSIVE_CHAIN.fullmatch(text[o.end:kw.start()])), None)
         if org is None:
             of = re.match(r"\s*(?:of|at)\s+", text[kw.end():])
             org = next((o for o in orgs if of and o.start == kw.end() + of.end()), None)

@@ -26,6 +26,14 @@ CASES = [
     ("told Reuters in August", date(2025, 9, 9), "2025-08"),
     ("last year", date(2025, 4, 1), "2024"),
     ("January 6, 2026", None, "2026-01-06"),
+    ("last month", date(2026, 1, 7), "2025-12"),
+    ("Last month Nscale closed", date(2025, 10, 2), "2025-09"),
+    ("earlier this month", date(2025, 10, 2), "2025-10"),
+    ("next month", date(2025, 12, 2), "2026-01"),
+    ("上个月完成融资", date(2026, 3, 7), "2026-02"),
+    ("上個月底", date(2026, 1, 7), "2025-12"),
+    ("本月初", date(2026, 3, 7), "2026-03"),
+    ("下月交付", date(2026, 3, 7), "2026-04"),
 ]
 
 
@@ -34,8 +42,9 @@ def test_dates(text, pub, iso):
     assert find_dates(text, pub)[0].date.iso() == iso
 
 
-def test_relative_dates_need_a_publication_date():
-    assert find_dates("去年12月", None) == []
+@pytest.mark.parametrize("text", ["去年12月", "上个月", "last month"])
+def test_relative_dates_need_a_publication_date(text):
+    assert find_dates(text, None) == []
 
 
 @given(st.lists(st.sampled_from(list("0123456789年月日号去今明上周一二三四五六") + [" ", "last year", "Monday"]),

@@ -67,6 +67,15 @@ CASES = [
      ["buysFrom nvidia coreweave"]),
     ("Google parent Alphabet reported higher profit.", ["controls alphabet google"], []),
     ("Microsoft-backed OpenAI said on Monday it would open an office in Seoul.", ["investedIn microsoft openai"], []),
+    # people in appositions and title chains
+    ("Aidan Gomez, Cohere's co-founder and chief executive, said the startup would hire.",
+     ["founded aidan-gomez cohere", "executiveOf aidan-gomez cohere"], []),
+    ("Mistral's co-founder and chief executive Arthur Mensch told reporters the lab was growing.",
+     ["founded arthur-mensch mistral-ai", "executiveOf arthur-mensch mistral-ai"], []),
+    ("Liang Wenfeng, DeepSeek's founder, rarely speaks in public.", ["founded liang-wenfeng deepseek"],
+     ["executiveOf liang-wenfeng deepseek"]),
+    ("智谱由唐杰等清华大学学者共同创立。", ["founded tang-jie zhipu-ai"], []),
+    ("MiniMax由闫俊杰于2021年创办，总部位于上海。", ["founded yan-junjie minimax"], []),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
