@@ -66,7 +66,7 @@ from dealgraph.graph.store import ArticleInfo
 from dealgraph.ontology.namespace import DG
 
 __all__ = ["RemoteStore", "RemoteConfig", "RemoteTriples", "inject_bindings", "query_form", "is_remote",
-           "MAX_DATASET_GRAPHS", "DEFAULT_TIMEOUT"]
+           "MAX_DATASET_GRAPHS", "DEFAULT_TIMEOUT", "UNION_GRAPH", "UPDATE_CHUNK"]
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +74,15 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 30.0
 #: Most article graphs passed as ``default-graph-uri``; beyond, the server's own default graph is used.
 MAX_DATASET_GRAPHS = 256
+#: The named graph kept as the set union of the article graphs where the server has no default graph of its own
+#: to keep it in (``DEALGRAPH_UNION=union-graph``, Virtuoso's choice): queries get it as ``default-graph-uri``.
+UNION_GRAPH = "https://w3id.org/dealgraph/union"
+#: Triples per ``INSERT DATA``/``DELETE DATA`` operation: Virtuoso turns each into SQL and refuses one of some
+#: 1,000 triples ("generated SQL text has exceeded 10000 lines"); a request holds as many operations as needed.
+UPDATE_CHUNK = 400
 
 _DCT = "http://purl.org/dc/terms/"
-_UNION_MODES = ("auto", "param", "graphs", "server")
+_UNION_MODES = ("auto", "param", "union-graph", "graphs", "server")
 _GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 _RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8"
@@ -84,6 +90,7 @@ _GRAPH_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, ox.RdfFormat.N_QU
 _RESULT_FORMATS = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV)
 _NO_GRAPH = "urn:x-dealgraph:no-article-graphs"
 _SERVER_KIND: dict[str, str] = {}          # query URL -> the ``Server`` header it answered with (per process)
+_ROW_LIMIT: dict[str, int | None] = {}     # query URL -> Virtuoso's ResultSetMaxRows, None if unknown or unlimited
 
 
 def is_remote(location: object) -> bool:
@@ -203,6 +210,19 @@ class _Answer:
     content_type: str
     server: str
     body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def complete(self, url: str) -> _Answer:
+        """This answer, unless the server says it holds only part of the result (Virtuoso answers HTTP 200 with
+        the first ``ResultSetMaxRows`` rows, or with what it had when its time limit struck)."""
+        limit = self.headers.get("x-sparql-maxrows")
+        if limit:
+            raise StoreError(f"{url}: the server cut the answer at {limit} rows (Virtuoso's [SPARQL] "
+                             "ResultSetMaxRows); ask for less or raise that limit")
+        if (self.headers.get("x-sql-state") or "").strip() == "S1TAT":
+            raise StoreError(f"{url}: the server stopped the query at its time limit and sent partial results "
+                             "(Virtuoso's [SPARQL] MaxQueryExecutionTime); ask for less or raise that limit")
+        return self
 
 
 class _Http:
@@ -235,7 +255,7 @@ class _Http:
             with self._opener.open(req, timeout=self.cfg.timeout) as resp:
                 data = _read_until(resp, deadline, self.cfg.timeout, url)
                 return _Answer(resp.status, resp.headers.get("Content-Type", ""), resp.headers.get("Server", ""),
-                               data)
+                               data, {k.lower(): v for k, v in resp.headers.items() if k.lower().startswith("x-")})
         except urllib.error.HTTPError as e:
             raise _http_error(e, url, what) from None
         except urllib.error.URLError as e:
@@ -440,13 +460,15 @@ def _parse_results(ans: _Answer, url: str) -> ox.QuerySolutions | ox.QueryBoolea
 
 # ---------------------------------------------------------------------------------------------------- the store
 _P = f"PREFIX dg: <{DG._NS}> PREFIX dct: <{_DCT}> "
+_NOT_UNION = f"FILTER(?g != <{UNION_GRAPH}>)"
 _ARTICLES = _P + """SELECT ?g ?src ?date ?title ?ex WHERE { GRAPH ?g { ?a a dg:Article .
   OPTIONAL { ?a dct:source ?src } OPTIONAL { ?a dct:date ?date } OPTIONAL { ?a dct:title ?title }
-  OPTIONAL { ?a dg:extractor ?ex } } } ORDER BY ?date ?g"""
-_GRAPHS = _P + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a dg:Article } } ORDER BY ?g"
-_GRAPH_COUNT = _P + "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?a a dg:Article } }"
-_TRIPLE_COUNT = _P + ("SELECT (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a dg:Article } } }"
-                      " GRAPH ?g { ?s ?p ?o } }")
+  OPTIONAL { ?a dg:extractor ?ex } } """ + _NOT_UNION + " } ORDER BY ?date ?g"
+_GRAPHS = _P + f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a a dg:Article }} {_NOT_UNION} }} ORDER BY ?g"
+_GRAPH_COUNT = _P + f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?a a dg:Article }} {_NOT_UNION} }}"
+_TRIPLE_COUNT = _P + ("SELECT (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a dg:Article } "
+                      f"{_NOT_UNION} }} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+_MAX_ROWS = "SELECT (bif:virtuoso_ini_item_value('SPARQL', 'ResultSetMaxRows') AS ?m) WHERE {}"
 
 
 class RemoteStore:
@@ -503,21 +525,24 @@ class RemoteStore:
         return rows[0]["ex"].value if rows and rows[0]["ex"] is not None else None
 
     def put_article(self, graph: str, quads: Iterable[ox.Quad]) -> None:
-        """Write one article graph, replacing any earlier version: one GSP ``PUT`` (or one update request)."""
+        """Write one article graph, replacing any earlier version: one GSP ``PUT`` or one update request."""
         self._writable()
         g = _iri(graph)
-        body = ox.serialize([q.triple if isinstance(q, ox.Quad) else q for q in quads],
-                            format=ox.RdfFormat.N_TRIPLES) or b""
-        if self._merged():        # keep the server's default graph the set union, as the embedded store does
-            gone = self._orphans(graph)
-            text = body.decode("utf-8")
-            self._update(f"DROP SILENT GRAPH {g} ;\n" + (f"DELETE DATA {{ {gone} }} ;\n" if gone else "")
-                         + f"INSERT DATA {{ GRAPH {g} {{\n{text}}}\n{text}}}", what=f"writing {graph}")
+        triples = [q.triple if isinstance(q, ox.Quad) else q for q in quads]
+        merged = self._merged()
+        if merged is not None:    # keep the union set-valued, as the embedded store does, in the same request
+            if any(isinstance(t, ox.BlankNode) for tr in triples for t in (tr.subject, tr.object)):
+                raise StoreError(f"{graph}: blank nodes cannot be kept in a union graph (DELETE DATA refuses "
+                                 "them); give them IRIs")
+            ops = [f"DROP SILENT GRAPH {g}", *_data_ops("DELETE", self._orphans(graph), [merged]),
+                   *_data_ops("INSERT", _lines(triples), [g, merged])]
+            self._update(*ops, what=f"writing {graph}")
         elif self.cfg.gsp_url:
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
             self._call("PUT", self._gsp(graph), body=body, headers={"Content-Type": "text/turtle; charset=utf-8"},
                        what=f"writing {graph}")
         else:
-            self._update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body.decode('utf-8')}}} }}",
+            self._update(f"DROP SILENT GRAPH {g}", *_data_ops("INSERT", _lines(triples), [g]),
                          what=f"writing {graph}")
         self._graphs = None
 
@@ -528,9 +553,9 @@ class RemoteStore:
         n = int(rows[0]["n"].value) if rows else 0
         if n == 0:
             return 0
-        if self._merged():
-            gone = self._orphans(graph)
-            self._update(f"DROP SILENT GRAPH {_iri(graph)}" + (f" ;\nDELETE DATA {{ {gone} }}" if gone else ""),
+        merged = self._merged()
+        if merged is not None:
+            self._update(f"DROP SILENT GRAPH {_iri(graph)}", *_data_ops("DELETE", self._orphans(graph), [merged]),
                          what=f"removing {graph}")
         elif self.cfg.gsp_url:
             self._call("DELETE", self._gsp(graph), what=f"removing {graph}")
@@ -539,17 +564,23 @@ class RemoteStore:
         self._graphs = None
         return n
 
-    def _merged(self) -> bool:
-        """On an Oxigraph server the default graph is kept as the set union of the article graphs (its
-        ``union-default-graph`` would repeat a triple once per article that states it)."""
-        return self._union_mode() == "param" and self.cfg.update_url is not None
+    def _merged(self) -> str | None:
+        """Where this store keeps the set union of the article graphs, as update text: ``""`` for the server's
+        default graph (an Oxigraph server, whose ``union-default-graph`` would repeat a triple once per article
+        that states it), ``<UNION_GRAPH>`` (Virtuoso, whose default graph is the union of every graph on the
+        server, system graphs included, with repeats); None when queries name the article graphs instead."""
+        mode = self._union_mode()
+        if mode == "param":
+            return ""
+        return _iri(UNION_GRAPH) if mode == "union-graph" else None
 
-    def _orphans(self, graph: str) -> str:
-        """The triples of ``graph`` that no other graph states, as N-Triples for a ``DELETE DATA``."""
+    def _orphans(self, graph: str) -> list[str]:
+        """The triples of ``graph`` that no other article graph states, as N-Triples lines for ``DELETE DATA``."""
         g = _iri(graph)
         triples = list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER NOT EXISTS "
-                                 f"{{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g}) }} }}", union=False))
-        return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+                                 f"{{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g} && ?h != <{UNION_GRAPH}>) }} }}",
+                                 union=False))
+        return _lines(triples)
 
     def articles(self) -> list[ArticleInfo]:
         """Every stored article, oldest publication first."""
@@ -569,7 +600,7 @@ class RemoteStore:
     def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
               ) -> ox.QuerySolutions | ox.QueryBoolean | RemoteTriples:
         """Run SPARQL over the union of all article graphs; ``bindings`` go in as ``VALUES`` (never as text)."""
-        return self._run(inject_bindings(sparql, bindings), union=not self._merged())
+        return self._run(inject_bindings(sparql, bindings), union=self._merged() != "")
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of every article graph, one graph fetched at a time."""
@@ -603,14 +634,15 @@ class RemoteStore:
               headers: Mapping[str, str] | None = None, what: str) -> _Answer:
         if self._http is None:
             raise StoreError(f"{self.url}: the store is closed")
-        return self._http.call(method, url, body=body, headers=headers, what=what)
+        return self._http.call(method, url, body=body, headers=headers, what=what).complete(url)
 
     def _gsp(self, graph: str) -> str:
         sep = "&" if "?" in (self.cfg.gsp_url or "") else "?"
         return f"{self.cfg.gsp_url}{sep}{urllib.parse.urlencode({'graph': graph})}"
 
-    def _update(self, text: str, *, what: str) -> None:
-        self._call("POST", self.cfg.update_url, body=text.encode("utf-8"),
+    def _update(self, *ops: str, what: str) -> None:
+        """One update request of the operations ``ops`` (a server runs one request as one transaction)."""
+        self._call("POST", self.cfg.update_url, body=" ;\n".join(ops).encode("utf-8"),
                    headers={"Content-Type": "application/sparql-update; charset=utf-8"}, what=what)
 
     def _server_kind(self) -> str:
@@ -623,42 +655,73 @@ class RemoteStore:
         return kind
 
     def _union_mode(self) -> str:
+        """How queries see the union of the article graphs (``DEALGRAPH_UNION``, else from the server's name)."""
         if self.cfg.union != "auto":
             return self.cfg.union
-        return "param" if self._server_kind().lower().startswith("oxigraph") else "graphs"
+        kind = self._server_kind().lower()
+        if kind.startswith("oxigraph"):
+            return "param"
+        return "union-graph" if kind.startswith("virtuoso") else "graphs"
 
     def _dataset(self, union: bool) -> dict[str, list[str]]:
         mode = self._union_mode() if union else "server"
         if mode == "param":
             return {"union-default-graph": []}
-        if mode == "graphs":
+        if mode in ("graphs", "union-graph"):
             graphs = self._article_graphs() or [_NO_GRAPH]       # no articles: an empty dataset, not the server's
+            default = [UNION_GRAPH] if mode == "union-graph" else graphs
             if len(graphs) <= MAX_DATASET_GRAPHS:
-                return {"default-graph-uri": graphs, "named-graph-uri": graphs}
+                return {"default-graph-uri": default, "named-graph-uri": graphs}
             if not self._warned:
                 self._warned = True
-                log.warning("%s: %d article graphs, more than %d: querying the server's default graph, which must "
-                            "be the union of all graphs (see DEALGRAPH_UNION)", self.url, len(graphs),
-                            MAX_DATASET_GRAPHS)
+                log.warning("%s: %d article graphs, more than %d: %s (see DEALGRAPH_UNION)", self.url, len(graphs),
+                            MAX_DATASET_GRAPHS, "GRAPH ?g sees every graph on the server" if mode == "union-graph"
+                            else "querying the server's default graph, which must be the union of all graphs")
+            if mode == "union-graph":
+                return {"default-graph-uri": default}
         return {}
 
     def _post_query(self, sparql: str, dataset: dict[str, list[str]], *, accept: str) -> _Answer:
+        """One query as a form-encoded POST: the one form every SPARQL 1.1 server takes (Virtuoso 7 never
+        answers a direct ``application/sparql-query`` POST)."""
         url = self.cfg.query_url
         if "union-default-graph" in dataset:
             url += ("&" if "?" in url else "?") + "union-default-graph"
-        elif dataset:
-            pairs = [("query", sparql)] + [(k, g) for k, gs in dataset.items() for g in gs]
-            return self._call("POST", url, body=urllib.parse.urlencode(pairs).encode("ascii"), what="query",
-                              headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
-        return self._call("POST", url, body=sparql.encode("utf-8"), what="query",
-                          headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+            dataset = {}
+        pairs = [("query", sparql)] + [(k, g) for k, gs in dataset.items() for g in gs]
+        return self._call("POST", url, body=urllib.parse.urlencode(pairs).encode("ascii"), what="query",
+                          headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
 
     def _run(self, sparql: str, *, union: bool) -> ox.QuerySolutions | ox.QueryBoolean | RemoteTriples:
         graph_form = query_form(sparql) in _GRAPH_FORMS
         ans = self._post_query(sparql, self._dataset(union), accept=_GRAPH_ACCEPT if graph_form else _RESULTS_ACCEPT)
         if graph_form:
-            return RemoteTriples(_parse_graph(ans, self.cfg.query_url))
+            return RemoteTriples(self._all_rows(_parse_graph(ans, self.cfg.query_url), self.cfg.query_url))
         return _parse_results(ans, self.cfg.query_url)
+
+    def _all_rows(self, triples: list[ox.Triple], url: str) -> list[ox.Triple]:
+        """``triples``, unless there are as many as the server's row limit: Virtuoso cuts a CONSTRUCT or Graph
+        Store answer at ``ResultSetMaxRows`` without saying so (it says so for SELECT: see ``_Answer.complete``)."""
+        limit = self._row_limit()
+        if limit is not None and len(triples) >= limit:
+            raise StoreError(f"{url}: {len(triples)} triples, as many as the server's ResultSetMaxRows, so the answer "
+                             "is probably cut; raise [SPARQL] ResultSetMaxRows in virtuoso.ini or ask for less")
+        return triples
+
+    def _row_limit(self) -> int | None:
+        """Virtuoso's ``ResultSetMaxRows`` (asked once per process); None for other servers or when not told."""
+        url = self.cfg.query_url
+        if url not in _ROW_LIMIT:
+            limit = None
+            if self._server_kind().lower().startswith("virtuoso"):
+                try:
+                    rows = self._select(_MAX_ROWS)
+                    limit = int(rows[0]["m"].value) if rows and rows[0]["m"] is not None else None
+                except (StoreError, QueryError, ValueError) as e:
+                    log.debug("%s: ResultSetMaxRows unknown: %s", url, e)
+                limit = limit if limit and limit > 0 else None
+            _ROW_LIMIT[url] = limit
+        return _ROW_LIMIT[url]
 
     def _select(self, sparql: str) -> list[Any]:
         res = self._run(sparql, union=False)
@@ -672,7 +735,7 @@ class RemoteStore:
     def _graph_triples(self, graph: str) -> list[ox.Triple]:
         if self.cfg.gsp_url:
             ans = self._call("GET", self._gsp(graph), headers={"Accept": _GRAPH_ACCEPT}, what=f"reading {graph}")
-            return _parse_graph(ans, self.cfg.gsp_url)
+            return self._all_rows(_parse_graph(ans, self.cfg.gsp_url), self.cfg.gsp_url)
         g = _iri(graph)
         return list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}", union=False))
 
@@ -687,3 +750,19 @@ def _iri(value: str) -> str:
 
 def _v(term: object) -> str | None:
     return None if term is None else term.value  # type: ignore[attr-defined]
+
+
+def _lines(triples: Iterable[ox.Triple]) -> list[str]:
+    """One N-Triples line per triple (newlines inside literals are escaped by the serialiser)."""
+    text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def _data_ops(verb: str, lines: list[str], graphs: list[str]) -> list[str]:
+    """``INSERT DATA``/``DELETE DATA`` operations putting ``lines`` in each of ``graphs`` (``<iri>``, or ``""`` for
+    the default graph), at most :data:`UPDATE_CHUNK` triples each."""
+    ops = []
+    for i in range(0, len(lines), UPDATE_CHUNK):
+        chunk = "\n".join(lines[i:i + UPDATE_CHUNK])
+        ops += [f"{verb} DATA {{ GRAPH {g} {{\n{chunk}\n}} }}" if g else f"{verb} DATA {{\n{chunk}\n}}" for g in graphs]
+    return ops

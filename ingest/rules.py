@@ -1098,6 +1098,9 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if org is None and re.search(r"^\s*(?:It|The company|The Dutch company|The firm|该公司)\b", text) \
                 and st.disc.last_org:
             org = _as_mention(st.disc.last_org)
+        if org is None and kw.group()[:1].isupper() and re.fullmatch(r"\s*(?:Its\s+|Former\s+)?", text[:kw.start()]) \
+                and (st.disc.subject or st.disc.topic):       # "Chief executive X said ...": the company in focus
+            org = _as_mention(st.disc.subject or st.disc.topic)
         if org is None and (re.search(r"\bthrough\b|\bvia\b|\bis\b|担任|出任|由", text[max(0, kw.start() - 30):kw.start()])
                             or re.match(r"[\u4e00-\u9fff]", text[kw.start()])):
             cand = [o for o in orgs if o.start < kw.start()]
@@ -1195,7 +1198,7 @@ def rule_project(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
 
 RULES: list[Callable[[SentenceContext, RuleState], Iterable[Fact]]] = [
     rule_funding_round, rule_round_investors, rule_invested_in, rule_investor_roles, rule_valuation, rule_metric,
-    rule_purchase, rule_contract_capacity, rule_partner, rule_control, rule_founded_acquired, rule_executive,
+    rule_purchase, rule_contract_capacity, rule_partner, rule_control, rule_executive, rule_founded_acquired,
     rule_develops, rule_operates, rule_project,
 ]
 
