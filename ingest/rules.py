@@ -302,6 +302,12 @@ _SHARE_EN = re.compile(r"\b(?:owns?|owned|holds?|held|took|takes|acquired|bought
 _SHARE_ZH = re.compile(r"持有(?P<obj>[^，,。]{1,16}?)(?:约|近|超过)?\d+(?:\.\d+)?%|持股(?P<obj2>[^，,。]{1,16}?)\d+(?:\.\d+)?%")
 _IN_WHICH_EN = re.compile(r"\bin which\s+(?P<inv>[^,.;]{1,40}?)\s+(?:holds?|owns?|has|took|takes)\s+(?:an?\s+)?"
                           r"(?:\d+(?:\.\d+)?\s?%\s+|minority\s+|majority\s+)?stake")
+_SUBSCRIBE_ZH = re.compile(r"(?:认购|买入|购入|收购|增持)(?P<obj>[^，,。；;]{1,16}?)(?:的)?(?:\d+(?:\.\d+)?%的?)?(?:普通股|新股|"
+                           r"新发行的?股票|股份|股票|股权|优先股|可转换债券|可转债)")
+_SHARES_EN = re.compile(r"\b(?:buy|buys|bought|buying|purchase[sd]?|purchasing|acquire[sd]?|acquiring|subscribe[sd]? (?:to|for))"
+                        r"\s+(?:(?:about |roughly |some |around )?[$€£][\d.,]+\s*(?:billion|million|bn|m)?\s+(?:worth\s+)?"
+                        r"of\s+)?(?:new\s+)?(?P<obj>[^.;,]{1,40}?)(?:['’]s?)?\s+(?:common\s+|new\s+|preferred\s+|ordinary\s+)?"
+                        r"(?:shares|stock)\b")
 _RECEIVED_EN = re.compile(r"\b(?:received|receives|secured|secures|got|raised|raises)\b[^.;]{0,60}?\bfrom\b")
 
 
@@ -372,6 +378,11 @@ def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], st
         obj = [o for o in orgs if span[0] <= o.start < span[1]]
         if subj and obj:
             yield from _invest(subj[-1], obj[-1], ctx, st, m.start(), status)
+    for m in list(_SUBSCRIBE_ZH.finditer(text)) + list(_SHARES_EN.finditer(text)):   # "认购英特尔普通股"
+        obj = [o for o in orgs if m.start("obj") <= o.start < m.end("obj")]
+        subj = _investor_subject([o for o in orgs if o.end <= m.start() and o not in obj], text, m.start())
+        if subj and obj and subj.key != obj[-1].key:
+            yield from _invest(subj, obj[-1], ctx, st, m.start(), status)
     for m in _IN_WHICH_EN.finditer(text):
         inv = [o for o in orgs if m.start("inv") <= o.start < m.end("inv")]
         comp = [o for o in orgs if o.end <= m.start()]

@@ -67,6 +67,11 @@ CASES = [
      ["buysFrom nvidia coreweave"]),
     ("Google parent Alphabet reported higher profit.", ["controls alphabet google"], []),
     ("Microsoft-backed OpenAI said on Monday it would open an office in Seoul.", ["investedIn microsoft openai"], []),
+    # buying shares is investing
+    ("三星电子宣布以每股12美元认购Rebellions新发行的股票，总额约2亿美元。", ["investedIn samsung-electronics rebellions"], []),
+    ("日本軟銀集團亦斥資20億美元認購英特爾新股。", ["investedIn softbank intel"], []),
+    ("Nvidia agreed to buy $5 billion of Intel common stock at $23.28 a share.", ["investedIn nvidia intel"],
+     ["buysFrom nvidia intel"]),
     # people in appositions and title chains
     ("Aidan Gomez, Cohere's co-founder and chief executive, said the startup would hire.",
      ["founded aidan-gomez cohere", "executiveOf aidan-gomez cohere"], []),
