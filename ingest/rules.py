@@ -745,8 +745,13 @@ def _deals_with(ctx: SentenceContext, orgs: list[Mention], st: RuleState) -> lis
         if first is None or subject is None or subject.key == first.key or subject.start > m.start():
             continue
         for o in [first, *_listed_after(ctx, first.end, strict=True)]:
-            if _seller_score(ctx, o) > 0 and o.key != subject.key:
+            if o.key == subject.key:
+                continue
+            mine, theirs = _seller_score(ctx, subject), _seller_score(ctx, o)
+            if theirs > 0 and theirs >= mine:
                 out.append((subject, o))
+            elif mine > 0 and mine > theirs:        # "Nebius widened its deal with Microsoft": the cloud sells
+                out.append((o, subject))
     return out
 
 
@@ -791,6 +796,11 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     yield from _contract(ctx, st, buyer, seller)
 
 
+_TOTAL_TO = re.compile(r"\b(?:taking|bringing|lifting|raising|pushing)\s+(?:the\s+|its\s+|their\s+)?(?:total|overall|"
+                       r"combined|cumulative)\b[^.;]{0,70}?\bto\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|some\s+)?$|"
+                       r"(?:总额|总值|总金额|合同总额|累计金额)(?:增|提高|提升|扩大)?至(?:约|近)?$")
+
+
 def _contract(ctx: SentenceContext, st: RuleState, buyer: Mention, seller: Mention) -> Iterator[Fact]:
     text = ctx.text
     money = ctx.money()
@@ -804,6 +814,9 @@ def _contract(ctx: SentenceContext, st: RuleState, buyer: Mention, seller: Menti
         values.append(("subject", subject))
     amount = next((a for a in money if not re.search(r"每年|平均|per year|a year|annual", text[max(0, a.start - 8):a.start])
                    and not re.search(r"stock|shares|股", text[a.end:a.end + 12])), None)
+    total = next((a for a in money if _TOTAL_TO.search(text[max(0, a.start - 90):a.start])), None)
+    if total is not None:               # "expanded by $6.5 billion, taking the total to $22.4 billion"
+        amount = total
     fact = Fact("Contract", st.evidence(ctx), roles=(("buyer", buyer.key), ("seller", seller.key)),
                 amount=amount.amount if amount else None, values=tuple(values), date=_date_near(ctx),
                 status=_status(text), reported_by=_reporter(ctx))
@@ -1123,6 +1136,8 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
 
 def rule_develops(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     """Who makes a product: ``英伟达Vera Rubin平台``, ``OpenAI's ChatGPT``, ``DeepSeek-R1``, else the article's lab."""
+    from dealgraph.ingest.gazetteer import default_gazetteer
+
     orgs = ctx.orgs()
     for p in ctx.of_type("Product"):
         maker = next((o for o in reversed(orgs) if 0 <= p.start - o.end <= 3 and re.fullmatch(
@@ -1144,6 +1159,9 @@ def rule_develops(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             maker = st.disc.topic
         if maker is None:
             continue
+        known = default_gazetteer().entities.get(p.key)
+        if known and known.maker and known.maker != (maker if isinstance(maker, str) else maker.key):
+            maker = _as_mention(known.maker)     # the text says someone makes it; the table knows who
         yield from (f for f in [_rel("develops", maker, p, ctx, st)] if f)
 
 

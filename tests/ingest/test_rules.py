@@ -67,6 +67,8 @@ CASES = [
      ["buysFrom nvidia coreweave"]),
     ("Google parent Alphabet reported higher profit.", ["controls alphabet google"], []),
     ("Microsoft-backed OpenAI said on Monday it would open an office in Seoul.", ["investedIn microsoft openai"], []),
+    ("Nebius widened its deal with Microsoft by $2 billion, taking the total value of the contract to about "
+     "$19.4 billion.", ["buysFrom microsoft nebius", "Contract microsoft nebius"], []),
     # buying shares is investing
     ("三星电子宣布以每股12美元认购Rebellions新发行的股票，总额约2亿美元。", ["investedIn samsung-electronics rebellions"], []),
     ("日本軟銀集團亦斥資20億美元認購英特爾新股。", ["investedIn softbank intel"], []),
