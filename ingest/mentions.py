@@ -294,6 +294,10 @@ def _guess_type(text: str, s: int, e: int, words: list[str], zh: bool) -> str | 
         return "Person"
     if low[-1] in ORG_SUFFIX_EN or "&" in text[s:e]:
         return "Organization"
+    if not zh and len(words) <= 3 and all(w[:1].isupper() for w in words) and re.search(
+            r"\b(?:maker|makers|company|startup|start-up|firm|developer|designer|provider|operator|chipmaker|"
+            r"subsidiary|rival|lab|giant|specialist|supplier)\s+$", before):
+        return "Organization"          # "software maker VMware", "cloud provider Lambda"
     if not zh and 2 <= len(words) <= 4 and all(w[0].isupper() for w in words) and _PERSON_CUE_EN.search(before):
         return "Person"
     if zh:

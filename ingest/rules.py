@@ -308,6 +308,9 @@ _SHARES_EN = re.compile(r"\b(?:buy|buys|bought|buying|purchase[sd]?|purchasing|a
                         r"\s+(?:(?:about |roughly |some |around )?[$€£][\d.,]+\s*(?:billion|million|bn|m)?\s+(?:worth\s+)?"
                         r"of\s+)?(?:new\s+)?(?P<obj>[^.;,]{1,40}?)(?:['’]s?)?\s+(?:common\s+|new\s+|preferred\s+|ordinary\s+)?"
                         r"(?:shares|stock)\b")
+_WARRANT = re.compile(r"\b(?:issued|issues|issue|granted|grants|grant|gave|gives|give)\s+(?P<h>[^,.;]{1,30}?)\s+(?:a\s+)?"
+                      r"(?:warrants?|options?|the right)\s+(?:for|to buy|to acquire|on)\b|"
+                      r"向(?P<h2>[^，,。；;]{1,20}?)(?:发行|授予)(?:了)?[^，,。；;]{0,12}?(?:认股权证|期权)")
 _RECEIVED_EN = re.compile(r"\b(?:received|receives|secured|secures|got|raised|raises)\b[^.;]{0,60}?\bfrom\b")
 
 
@@ -383,6 +386,11 @@ def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], st
         subj = _investor_subject([o for o in orgs if o.end <= m.start() and o not in obj], text, m.start())
         if subj and obj and subj.key != obj[-1].key:
             yield from _invest(subj, obj[-1], ctx, st, m.start(), status)
+    for m in _WARRANT.finditer(text):           # "AMD issued OpenAI a warrant for 160 million AMD shares"
+        issuer = [o for o in orgs if o.end <= m.start()]
+        holder = [o for o in orgs if m.start("h") <= o.start < m.end("h")]
+        if issuer and holder and issuer[-1].key != holder[0].key:
+            yield from _invest(holder[0], issuer[-1], ctx, st, m.start(), status or "planned")
     for m in _IN_WHICH_EN.finditer(text):
         inv = [o for o in orgs if m.start("inv") <= o.start < m.end("inv")]
         comp = [o for o in orgs if o.end <= m.start()]
@@ -625,6 +633,9 @@ def _seller_score(ctx: SentenceContext, m: Mention) -> int:
     return 2 * bool(tags & {"chip", "cloud", "hardware"}) - bool(tags & {"lab", "investor"})
 
 
+_DEPLOY_EN = re.compile(r"\b(?:deploy|deploys|deployed|deploying|use|uses|using|run|runs|running)\s+(?:at least\s+|up to\s+|"
+                        r"about\s+|some\s+)?(?:[\d.,]+\s*(?:gigawatts?|GW|megawatts?|MW|million|billion)?\s+(?:of\s+)?)?"
+                        r"(?=\S+(?:['’]s)?\s+(?:systems|chips|GPUs|processors|accelerators|servers|hardware)\b)")
 _FROM_EN = re.compile(r"\b(?:buy|buys|bought|buying|purchase|purchases|purchased|purchasing|rent|rents|rented|renting|"
                       r"lease|leases|leased|source|sources|sourced|order|orders|ordered)\b[^.;]{0,60}?\bfrom\b")
 _ORDER_WITH = re.compile(r"\b(?:placed|places|place|signed|signs|sign|expanded|expands|struck|strikes|inked|inks)\b[^.;]{0,60}?"
@@ -676,6 +687,11 @@ def _explicit_purchase(ctx: SentenceContext, orgs: list[Mention]) -> tuple[Menti
         if sellers and buyers:
             b, s = buyers[-1], sellers[0]
             return (b, s) if _seller_score(ctx, s) >= _seller_score(ctx, b) else (s, b)
+    for m in _DEPLOY_EN.finditer(text):       # "as the start-up deploys 10 gigawatts of Nvidia systems"
+        sellers = [o for o in orgs if o.start == m.end() and _seller_score(ctx, o) > 0]
+        buyers = before_of(m.start())
+        if sellers and buyers and buyers[-1].key != sellers[0].key:
+            return buyers[-1], sellers[0]
     for m in _PAY_EN.finditer(text):
         sellers = [o for o in orgs if o.start == m.end() or (o.start > m.end() and re.fullmatch(r"\s*to\s*",
                                                                                              text[m.end():o.start]))]
@@ -760,6 +776,8 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     ``拥有一百万枚英伟达H100 GPU``, ``buys chips from Nvidia``, ``微软是OpenAI的云服务供应商``."""
     text = ctx.text
     orgs = [m for m in ctx.orgs() if not _pure_investor(ctx, m.key)]
+    if re.search(r"\b(?:purchase|buyout) of\b", text) and _ACQ.search(text):
+        return                              # buying a company, not its products (rule_founded_acquired)
     pair = _explicit_purchase(ctx, orgs)
     if pair is None:
         deals = _deals_with(ctx, orgs, st)
@@ -813,7 +831,9 @@ def _contract(ctx: SentenceContext, st: RuleState, buyer: Mention, seller: Menti
     if subject:
         values.append(("subject", subject))
     amount = next((a for a in money if not re.search(r"每年|平均|per year|a year|annual", text[max(0, a.start - 8):a.start])
-                   and not re.search(r"stock|shares|股", text[a.end:a.end + 12])), None)
+                   and not re.search(r"stock|shares|股", text[a.end:a.end + 12])
+                   and not re.search(r"\binvest\w*\s+(?:up to\s+|about\s+|as much as\s+)?$|(?:投资|注资|入股)(?:最多|约)?$",
+                                     text[max(0, a.start - 25):a.start])), None)
     total = next((a for a in money if _TOTAL_TO.search(text[max(0, a.start - 90):a.start])), None)
     if total is not None:               # "expanded by $6.5 billion, taking the total to $22.4 billion"
         amount = total
@@ -922,7 +942,9 @@ def _as_mention(key: str) -> Mention:
 _CONTROL = re.compile(r"旗下|控股|控制|母公司|子公司|国有|国资|\bowned by\b|\bsubsidiary\b|\bparent\b|\bunit of\b|"
                       r"[\w-]+-owned\b|\bcontrols?\b|\bcontrolled by\b")
 _FOUND = re.compile(r"联合创始人|共同创办人|创始人|创办人|创立|创办|创建|成立|\bfounded\b|\bfounder\b|\bco-founder\b|\bco-founded\b")
-_ACQ = re.compile(r"收购|并购|买下|\bacquired\b|\bacquisition of\b|\btakeover of\b|\bacquires\b|\bto acquire\b|"
+_ACQ = re.compile(r"收购|并购|买下|\bacquired\b|\bacquisition of\b|"
+                  r"\b(?:purchase|buyout) of\b(?=\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:maker|company|startup|start-up|firm|"
+                  r"operator|developer|provider|designer|business|unit|arm|division)\b)|\btakeover of\b|\bacquires\b|\bto acquire\b|"
                   r"\bwill acquire\b|\bagreed (?:\w+ ){0,3}to buy\b|\bis buying\b|\bwill buy\b(?=[^.]{0,40}\b(?:operator|maker|"
                   r"startup|company|firm|rival|developer|provider)\b)")
 
@@ -1056,7 +1078,8 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
         if who is not None and who.type == "Person" and not adjacent and st.disc.person_org.get(who.key):
             who = _as_mention(st.disc.person_org[who.key])     # "CEO X agreed to buy Y": the company buys
         obj = [o for o in orgs if 0 <= o.start - kw.end() <= 30 and not re.search(r"[，,。；;]", text[kw.end():o.start])
-               and not (kw.group().isascii() and _CHIP_WORDS.search(text[kw.end():o.start]))]
+               and not (kw.group().isascii() and _CHIP_WORDS.search(text[kw.end():o.start])
+                        and not re.search(r"\b(?:maker|company|firm|startup|designer|provider)\s*$", text[kw.end():o.start]))]
         if who and obj:
             yield from (f for f in [_rel("acquired", who, obj[0], ctx, st, status=_status(text, "completed"))] if f)
             if who.type == "Person":
@@ -1067,8 +1090,8 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
 _TITLE_CHAIN = re.compile(r"\s+(?:and|&)\s+(?:(?:chief|group|managing|executive)\s+)?[A-Za-z]+(?:\s+officer)?\s+|"
                           r"(?:兼|及|和)(?:首席执行官|行政总裁|执行长|董事长|总裁|CEO)")
 _APPOSITIVE = re.compile(r"\s*[,，]\s*(?:the\s+|its\s+)?[^\s,，.;]+(?:\s[^\s,，.;]+)?['’]s\s+"
-                         r"(?:(?:co-?)?founder\s+(?:and|&)\s+|(?:co-)?)?")
-_POSSESSIVE_CHAIN = re.compile(r"['’]s\s+(?:(?:co-?)?founders?|chairman|chairwoman|president)\s+(?:and|&)\s+")
+                         r"(?:(?:co-?)?[a-z]+\s+(?:and|&)\s+|(?:co-)?)?")
+_POSSESSIVE_CHAIN = re.compile(r"['’]s\s+(?:(?:co-?)?founders?|chair|chairman|chairwoman|president)\s+(?:and|&)\s+")
 
 _TITLE = re.compile(r"联合创始人|创始人|首席执行官|执行长|行政总裁|首席财务官|首席技术官|首席运营官|技术长|财务长|营运长|董事长|董事会主席|总裁|"
                     r"总经理|合伙人|主席|董事|\bCEO\b|\bCFO\b|\bCTO\b|\bCOO\b|\b[Cc]hief [Ee]xecutive(?: [Oo]fficer)?\b|"
@@ -1088,7 +1111,8 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if re.search(r"analyst|分析师|minister|部长", text[max(0, kw.start() - 12):kw.end()], re.I):
             continue
         person = next((p for p in people if 0 <= p.start - kw.end() <= 12 and not re.search(r"[,，.;]", text[
-            kw.end():p.start])), None)
+            kw.end():p.start]) or re.fullmatch(r"\s*,\s*", text[kw.end():p.start]) and re.match(r"\s*,", text[p.end:])),
+                      None)
         if person is None:
             person = next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 30 and re.fullmatch(
                 r"(?:将|已|则|同时|目前)?(?:担任|出任|兼任|接任|任)[^，,。；;]{0,24}?", text[p.end:kw.start()])), None)
@@ -1122,6 +1146,9 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if org is None and re.search(r"^\s*(?:It|The company|The Dutch company|The firm|该公司)\b", text) \
                 and st.disc.last_org:
             org = _as_mention(st.disc.last_org)
+        if org is None and re.search(r"\b[Ii]ts\s+(?:[a-z-]+\s+)?$", text[:kw.start()]):     # "its chief executive"
+            mine = [o for o in orgs if o.end <= kw.start()]
+            org = mine[-1] if mine else (st.disc.subject and _as_mention(st.disc.subject))
         if org is None and kw.group()[:1].isupper() and re.fullmatch(r"\s*(?:Its\s+|Former\s+)?", text[:kw.start()]) \
                 and (st.disc.subject or st.disc.topic):       # "Chief executive X said ...": the company in focus
             org = _as_mention(st.disc.subject or st.disc.topic)
@@ -1141,7 +1168,9 @@ def rule_develops(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     orgs = ctx.orgs()
     for p in ctx.of_type("Product"):
         maker = next((o for o in reversed(orgs) if 0 <= p.start - o.end <= 3 and re.fullmatch(
-            r"\s*(?:的|'s|’s)?\s*", ctx.text[o.end:p.start])), None)
+            r"\s*(?:的|'s|’s)?\s*", ctx.text[o.end:p.start]) or 0 <= p.start - o.end <= 40 and re.fullmatch(
+            r"['’]s\s+(?:[A-Za-z][\w-]*\s+){1,3}|(?:的|新一代|最新|旗下)[^，,。；;\s]{0,8}?", ctx.text[o.end:p.start])),
+                     None)
         if maker is None:
             verb = re.search(r"(?P<o>)(?:推出|发布|开发|研发|打造|训练|launched|released|unveiled|developed|built|"
                              r"introduced)", ctx.text)

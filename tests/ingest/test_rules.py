@@ -69,6 +69,15 @@ CASES = [
     ("Microsoft-backed OpenAI said on Monday it would open an office in Seoul.", ["investedIn microsoft openai"], []),
     ("Nebius widened its deal with Microsoft by $2 billion, taking the total value of the contract to about "
      "$19.4 billion.", ["buysFrom microsoft nebius", "Contract microsoft nebius"], []),
+    ("Broadcom, for its part, closed the $69 billion purchase of software maker VMware last year.",
+     ["acquired broadcom vmware"], ["buysFrom vmware broadcom", "buysFrom broadcom vmware"]),
+    ("Anthropic will expand as the lab deploys up to one million of Google's TPU chips.", [], []),
+    ("xAI said it would raise money while the company deploys 200,000 Nvidia GPUs in Memphis.",
+     ["buysFrom xai nvidia"], []),
+    ("Cerebras granted G42 warrants to buy up to 5% of its shares.", ["investedIn g42 cerebras"], []),
+    ("Tenstorrent said demand was strong, and its chief operating officer, Keith Witek, confirmed the order.",
+     ["executiveOf keith-witek tenstorrent"], []),
+    ("Qualcomm's upcoming Snapdragon X2 chips target laptops.", ["develops qualcomm snapdragon-x2"], []),
     # buying shares is investing
     ("三星电子宣布以每股12美元认购Rebellions新发行的股票，总额约2亿美元。", ["investedIn samsung-electronics rebellions"], []),
     ("日本軟銀集團亦斥資20億美元認購英特爾新股。", ["investedIn softbank intel"], []),
