@@ -127,7 +127,8 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
         elif m.group() in ("It", "it"):
             add(m, disc.subject or recent_topic or disc.last_org)
         else:
-            add(m, _by_description(m.group(), disc) or recent_topic or disc.last_org)
+            add(m, _same_sentence_kind(m.group(), first) or _by_description(m.group(), disc) or recent_topic
+                or disc.last_org)
     for m in _THE_TWO.finditer(text):
         inside = list(dict.fromkeys(f.key for f in found if f.type == "Organization" and f.end <= m.start()))
         pair = (inside[0], inside[1]) if len(inside) >= 2 else disc.pair
@@ -149,6 +150,26 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
             if not any(f.type == "Organization" and f.start < m.start() for f in found):
                 add(m, disc.speaker)
     return out
+
+
+_KIND_TAGS = {"startup": {"lab"}, "start-up": {"lab"}, "lab": {"lab"}, "chipmaker": {"chip"},
+              "provider": {"cloud", "datacenter"}, "operator": {"cloud", "datacenter"}}
+
+
+def _same_sentence_kind(phrase: str, before: list[Mention]) -> str | None:
+    """``Nvidia will invest in OpenAI as the start-up deploys ...``: the nearest organisation of this sentence that
+    is that kind of company (by its tags; a name the table does not know may be a start-up)."""
+    from dealgraph.ingest.gazetteer import default_gazetteer
+
+    want = _KIND_TAGS.get(phrase.split()[-1].casefold())
+    if not want:
+        return None
+    table = default_gazetteer().entities
+    for m in reversed(before):
+        e = table.get(m.key)
+        if (set(e.tags) & want) if e is not None else want == {"lab"}:
+            return m.key
+    return None
 
 
 def _coordinated(text: str, orgs: list[Mention]) -> list[str]:

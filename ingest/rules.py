@@ -308,6 +308,9 @@ _SHARES_EN = re.compile(r"\b(?:buy|buys|bought|buying|purchase[sd]?|purchasing|a
                         r"\s+(?:(?:about |roughly |some |around )?[$€£][\d.,]+\s*(?:billion|million|bn|m)?\s+(?:worth\s+)?"
                         r"of\s+)?(?:new\s+)?(?P<obj>[^.;,]{1,40}?)(?:['’]s?)?\s+(?:common\s+|new\s+|preferred\s+|ordinary\s+)?"
                         r"(?:shares|stock)\b")
+_PUT_INTO = re.compile(r"\b(?:put|puts|putting|pour|pours|poured|pouring|pump|pumps|pumped|inject|injects|sink|sinks|sank)"
+                       r"\s+(?:up to\s+|about\s+|another\s+|a further\s+|as much as\s+|roughly\s+)?[$€£]?[\d.,]+\s*"
+                       r"(?:billion|million|bn|m)?\s+(?:dollars\s+|euros\s+|more\s+)?into\s+$")
 _WARRANT = re.compile(r"\b(?:issued|issues|issue|granted|grants|grant|gave|gives|give)\s+(?P<h>[^,.;]{1,30}?)\s+(?:a\s+)?"
                       r"(?:warrants?|options?|the right)\s+(?:for|to buy|to acquire|on)\b|"
                       r"向(?P<h2>[^，,。；;]{1,20}?)(?:发行|授予)(?:了)?[^，,。；;]{0,12}?(?:认股权证|期权)")
@@ -386,6 +389,11 @@ def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], st
         subj = _investor_subject([o for o in orgs if o.end <= m.start() and o not in obj], text, m.start())
         if subj and obj and subj.key != obj[-1].key:
             yield from _invest(subj, obj[-1], ctx, st, m.start(), status)
+    for o in orgs:                              # "Microsoft will put up to $5 billion into Anthropic"
+        if _PUT_INTO.search(text[max(0, o.start - 70):o.start]):
+            subj = _investor_subject([b for b in orgs if b.end <= o.start - 10], text, o.start)
+            if subj and subj.key != o.key:
+                yield from _invest(subj, o, ctx, st, o.start - 30, status)
     for m in _WARRANT.finditer(text):           # "AMD issued OpenAI a warrant for 160 million AMD shares"
         issuer = [o for o in orgs if o.end <= m.start()]
         holder = [o for o in orgs if m.start("h") <= o.start < m.end("h")]

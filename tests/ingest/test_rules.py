@@ -74,6 +74,8 @@ CASES = [
     ("Anthropic will expand as the lab deploys up to one million of Google's TPU chips.", [], []),
     ("xAI said it would raise money while the company deploys 200,000 Nvidia GPUs in Memphis.",
      ["buysFrom xai nvidia"], []),
+    ("Microsoft will put up to $5 billion into Anthropic while the start-up commits to buying Azure capacity.",
+     ["investedIn microsoft anthropic", "buysFrom anthropic microsoft"], []),
     ("Cerebras granted G42 warrants to buy up to 5% of its shares.", ["investedIn g42 cerebras"], []),
     ("Tenstorrent said demand was strong, and its chief operating officer, Keith Witek, confirmed the order.",
      ["executiveOf keith-witek tenstorrent"], []),
