@@ -29,7 +29,10 @@ def pure_investor(tags: tuple[str, ...] | set[str]) -> bool:
 _THE_COMPANY = re.compile(r"该公司|这家公司|該公司|這家公司|该企业|该初创公司|"
                           r"(?:^|(?<=[，,。；;：:]))公司(?=\d|今年|去年|在|已|于|宣布|表示|计划|正在|将|也|的|估值|累计|目前|还|近|刚|此前|随后|成立)|"
                           r"\b[Tt]he (?:[A-Z][\w-]+ )?(?:[a-z-]+ ){0,2}(?:company|firm|startup|start-up|group|maker|"
-                          r"chipmaker|lab|giant|developer|provider|operator)\b|^It\b|(?<=[.,;] )it\b")
+                          r"chipmaker|lab|giant|developer|provider|operator)\b|^It\b|(?<=[.,;] )it\b|"
+                          r"(?<!\bthat )(?<!\bwhich )\bit(?= (?:has|had|will|would|also|now|then|later|recently|signed|"
+                          r"agreed|said|says|plans|planned|expects|raised|bought|sold|struck|inked|announced|reported|"
+                          r"invested|acquired|paid|pays|spent|committed)\b)")
 _THE_TWO = re.compile(r"双方|雙方|两家公司|兩家公司|二者|两者|兩者|\b[Tt]he two(?: companies| firms| sides)?\b|"
                       r"\b[Bb]oth companies\b")
 _THEY = re.compile(r"(?:^|(?<=[，,：:“\"]))\s*(?:它们|它們|他们|他們|[Tt]hey\b)")

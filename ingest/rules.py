@@ -314,7 +314,7 @@ _PUT_INTO = re.compile(r"\b(?:put|puts|putting|pour|pours|poured|pouring|pump|pu
 _WARRANT = re.compile(r"\b(?:issued|issues|issue|granted|grants|grant|gave|gives|give)\s+(?P<h>[^,.;]{1,30}?)\s+(?:a\s+)?"
                       r"(?:warrants?|options?|the right)\s+(?:for|to buy|to acquire|on)\b|"
                       r"向(?P<h2>[^，,。；;]{1,20}?)(?:发行|授予)(?:了)?[^，,。；;]{0,12}?(?:认股权证|期权)")
-_RECEIVED_EN = re.compile(r"\b(?:received|receives|secured|secures|got|raised|raises)\b[^.;]{0,60}?\bfrom\b")
+_RECEIVED_EN = re.compile(r"\b(?:received|receives|secured|secures|got|raised|raises)\b(?:[^.;]|(?<=\d)\.(?=\d)){0,60}?\bfrom\b")
 
 
 def rule_invested_in(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
@@ -431,8 +431,13 @@ def _invest_object(after: list[Mention], text: str, pos: int) -> Mention | None:
     return None
 
 
+_NEGATED = re.compile(r"\b(?:no|not|never|neither|nor|none)\b|n['’]t\b|未|没有|沒有|并未|並未|从未|從未|不再|无意|無意")
+
+
 def _invest(s: Mention | str, o: Mention | str, ctx: SentenceContext, st: RuleState, pos: int,
             status: str | None) -> Iterator[Fact]:
+    if _NEGATED.search(ctx.text[max(0, pos - 30):pos]):
+        return                              # "Meta itself holds no stake in CoreWeave"
     money = [a for a in ctx.money() if pos - 12 <= a.start <= pos + 40
              and not re.search(r"(?:worth|valued at|valuation of|估值)\s*(?:about|around|roughly|约|为)?\s*$",
                                ctx.text[max(0, a.start - 24):a.start])]
@@ -454,6 +459,8 @@ _ROLE_ZH = re.compile(r"是(?P<c>[^，,。；;]{0,12}?)(?:的)?(?:第一个|第�
                       r"(?:外部)?(?:财务|战略)?(?:投资人|投资方|投资者|股东|出资方|领投方)|投了最多|参与了最多|领投了(?:第一|首)轮|"
                       r"(?:是|为)(?:第一|首)轮(?:的)?领投方")
 _ROLE_EN = re.compile(r"\b(?:other |existing |early |major )?(?:backers|investors|shareholders) (?:are|include|included|were)\b|"
+                      r"\b(?:is|was|became|remains) (?:also )?one of (?P<its>its|their) (?:largest |biggest |main |major |key |"
+                      r"early )?(?:outside |external )?(?:investors|backers|shareholders)\b|"
                       r"\b(?:is|was|became) (?:the |an? )?(?:first|earliest|largest|biggest|main|major|lead|early) "
                       r"(?:outside |external )?(?:investor|backer|shareholder)\b")
 
@@ -467,6 +474,9 @@ def rule_investor_roles(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         return
     named = [o for o in ctx.orgs() if m.re is _ROLE_ZH and m.groupdict().get("c") and
              m.start("c") <= o.start < m.end("c")]
+    if m.re is _ROLE_EN and m["its"]:           # "Nvidia is also one of its largest shareholders": the subject before
+        own = [o for o in ctx.orgs() if o.end <= m.start()]
+        named = [o for o in own if o.key != own[-1].key][:1] if len(own) >= 2 else named
     company = named[0].key if named else st.disc.funded
     if company is None:
         return
@@ -641,17 +651,19 @@ def _seller_score(ctx: SentenceContext, m: Mention) -> int:
     return 2 * bool(tags & {"chip", "cloud", "hardware"}) - bool(tags & {"lab", "investor"})
 
 
+_RELY_ON = re.compile(r"\b(?:relies|rely|relied|relying|depends|depend|depended|depending|leans|lean)\s+(?:heavily\s+|mainly\s+|"
+                      r"largely\s+)?on\s+")
 _DEPLOY_EN = re.compile(r"\b(?:deploy|deploys|deployed|deploying|use|uses|using|run|runs|running)\s+(?:at least\s+|up to\s+|"
                         r"about\s+|some\s+)?(?:[\d.,]+\s*(?:gigawatts?|GW|megawatts?|MW|million|billion)?\s+(?:of\s+)?)?"
                         r"(?=\S+(?:['’]s)?\s+(?:systems|chips|GPUs|processors|accelerators|servers|hardware)\b)")
 _FROM_EN = re.compile(r"\b(?:buy|buys|bought|buying|purchase|purchases|purchased|purchasing|rent|rents|rented|renting|"
-                      r"lease|leases|leased|source|sources|sourced|order|orders|ordered)\b[^.;]{0,60}?\bfrom\b")
-_ORDER_WITH = re.compile(r"\b(?:placed|places|place|signed|signs|sign|expanded|expands|struck|strikes|inked|inks)\b[^.;]{0,60}?"
+                      r"lease|leases|leased|source|sources|sourced|order|orders|ordered)\b(?:[^.;]|(?<=\d)\.(?=\d)){0,60}?\bfrom\b")
+_ORDER_WITH = re.compile(r"\b(?:placed|places|place|signed|signs|sign|expanded|expands|struck|strikes|inked|inks)\b(?:[^.;]|(?<=\d)\.(?=\d)){0,60}?"
                          r"\b(?:order|orders|contract|contracts|deal|agreement|commitment)\s+with\b")
 _PAY_EN = re.compile(r"\b(?:pay|pays|paid|paying)\s+")
 _DEAL_WITH = re.compile(r"\b(?:agreement|agreements|deal|deals|contract|contracts|order|orders|commitment|commitments)\s+"
                         r"with\s+")
-_SPEND_ON = re.compile(r"\bspend(?:s|ing)?\b[^.;]{0,40}?\b(?:on|buying|to buy|purchasing|for)\b")
+_SPEND_ON = re.compile(r"\bspend(?:s|ing)?\b(?:[^.;]|(?<=\d)\.(?=\d)){0,40}?\b(?:on|buying|to buy|purchasing|for)\b")
 _SUPPLIER = re.compile(r"是(?P<cust>[^，,。]{1,16}?)的(?:[^，,。]{0,10}?)(?:供应商|供货商|提供商|服务商|代工厂|代工商|制造商)|"
                        r"\b(?:is|was|as|became|remains)\s+(?P<cust2>[^.;]{1,30}?)['’]s\s+(?:\w+\s+){0,3}?(?:supplier|provider|vendor)\b")
 _CUSTOMER = re.compile(r"是(?P<sup>[^，,。]{1,16}?)的(?:[^，,。]{0,8}?)(?:客户|买家)|"
@@ -668,8 +680,8 @@ def _in_span(orgs: list[Mention], a: int, b: int) -> list[Mention]:
 _BUY_ZH = re.compile(r"(?:采购|购买|订购|买入|购入|租用|拥有|部署|使用|采用)了?")
 
 
-def _explicit_purchase(ctx: SentenceContext, orgs: list[Mention]) -> tuple[Mention, Mention] | None:
-    """(buyer, seller) from an explicit construction, or None."""
+def _explicit_purchases(ctx: SentenceContext, orgs: list[Mention]) -> Iterator[tuple[Mention, Mention]]:
+    """(buyer, seller) of every explicit construction in the sentence, in the order of the patterns."""
     text = ctx.text
     products = ctx.of_type("Product")
     for m in _BUY_ZH.finditer(text):
@@ -682,60 +694,70 @@ def _explicit_purchase(ctx: SentenceContext, orgs: list[Mention]) -> tuple[Menti
             tail = text[sellers[0].end:sellers[0].end + 14]
             if _CHIP_WORDS.search(tail) or re.search(r"云|服务|算力|系统|产品", tail) or \
                     any(0 <= p.start - sellers[0].end <= 3 for p in products):
-                return buyers[-1], sellers[0]
+                yield buyers[-1], sellers[0]
     before_of = lambda pos: [o for o in orgs if o.end <= pos and not re.search(r"[.;。；]", text[o.end:pos])]  # noqa: E731
     for m in _FROM_EN.finditer(text):
         sellers = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 6]
         buyers = before_of(m.start())
         if sellers and buyers:
-            return buyers[-1], sellers[0]
+            yield buyers[-1], sellers[0]
     for m in _ORDER_WITH.finditer(text):
         sellers = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 6]
         buyers = before_of(m.start())
         if sellers and buyers:
             b, s = buyers[-1], sellers[0]
-            return (b, s) if _seller_score(ctx, s) >= _seller_score(ctx, b) else (s, b)
+            yield (b, s) if _seller_score(ctx, s) >= _seller_score(ctx, b) else (s, b)
+    for m in _RELY_ON.finditer(text):           # "CoreWeave relies on Nvidia for its chips"
+        sellers = [o for o in orgs if o.start == m.end()]
+        buyers = before_of(m.start())
+        if sellers and buyers and _CHIP_WORDS.search(text[sellers[0].end:sellers[0].end + 30]) or \
+                sellers and buyers and re.match(r"\s+for\s+(?:its\s+|their\s+)?(?:compute|computing|cloud|capacity)",
+                                                text[sellers[0].end:]):
+            yield buyers[-1], sellers[0]
     for m in _DEPLOY_EN.finditer(text):       # "as the start-up deploys 10 gigawatts of Nvidia systems"
         sellers = [o for o in orgs if o.start == m.end() and _seller_score(ctx, o) > 0]
         buyers = before_of(m.start())
         if sellers and buyers and buyers[-1].key != sellers[0].key:
-            return buyers[-1], sellers[0]
+            yield buyers[-1], sellers[0]
     for m in _PAY_EN.finditer(text):
         sellers = [o for o in orgs if o.start == m.end() or (o.start > m.end() and re.fullmatch(r"\s*to\s*",
                                                                                              text[m.end():o.start]))]
         buyers = before_of(m.start())
         if sellers and buyers and _seller_score(ctx, sellers[0]) > 0:
-            return buyers[-1], sellers[0]
+            yield buyers[-1], sellers[0]
     for m in _SPEND_ON.finditer(text):
         sellers = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 20]
         buyers = before_of(m.start())
-        if sellers and buyers and _CHIP_WORDS.search(text[m.end():m.end() + 40]):
-            return buyers[-1], sellers[0]
+        if sellers and buyers and (_CHIP_WORDS.search(text[m.end():m.end() + 40]) or _seller_score(ctx, sellers[0]) > 0
+                                   and sellers[0].key != buyers[-1].key):
+            yield buyers[-1], sellers[0]
     for m in _SUPPLIER.finditer(text):
         g = "cust" if m["cust"] is not None else "cust2"
         cust = _in_span(orgs, m.start(g), m.end(g))
         sup = before_of(m.start())
         if cust and sup:
-            return cust[-1], sup[-1]
+            yield cust[-1], sup[-1]
     for m in _CUSTOMER.finditer(text):
         g = next(x for x in ("sup", "sup2", "sup3", "sup4") if m[x] is not None)
         sup = _in_span(orgs, m.start(g), m.end(g))
         cust = before_of(m.start())
         if cust and sup:
-            return cust[-1], sup[-1]
+            yield cust[-1], sup[-1]
     m = _CUSTOMER_OF_SUBJ.search(text)
     if m:
         cands = before_of(m.start())
         subj = [o for o in orgs if _seller_score(ctx, o) > 0]
         if cands and subj and cands[-1].key != subj[0].key:
-            return cands[-1], subj[0]
+            yield cands[-1], subj[0]
     m = _SUPPLY_ZH.search(text)
     if m:
         cust = _in_span(orgs, m.start("cust"), m.end("cust"))
         prov = [o for o in orgs if o.end <= m.start()]
         if cust and prov:
-            return cust[0], prov[-1]
-    return _product_purchase(ctx, orgs)
+            yield cust[0], prov[-1]
+    found = _product_purchase(ctx, orgs)
+    if found:
+        yield found
 
 
 _BUY_ANY = re.compile(r"采购|购买|订购|买入|购入|租用|\bbuy(?:s|ing)?\b|\bbought\b|\bpurchas\w*|\border(?:s|ed)?\b|"
@@ -786,7 +808,8 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     orgs = [m for m in ctx.orgs() if not _pure_investor(ctx, m.key)]
     if re.search(r"\b(?:purchase|buyout) of\b", text) and _ACQ.search(text):
         return                              # buying a company, not its products (rule_founded_acquired)
-    pair = _explicit_purchase(ctx, orgs)
+    pairs = list(dict.fromkeys((b, s) for b, s in _explicit_purchases(ctx, orgs) if b.key != s.key))
+    pair = pairs[0] if pairs else None
     if pair is None:
         deals = _deals_with(ctx, orgs, st)
         for buyer, seller in deals:
@@ -815,11 +838,14 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if not others:
             return
         pair = (others[0], seller)
-    buyer, seller = pair
-    if buyer.key == seller.key:
-        return
-    yield from (f for f in [_rel("buysFrom", buyer, seller, ctx, st, status=_status(text))] if f)
-    yield from _contract(ctx, st, buyer, seller)
+        pairs = [pair]
+    seen = set()
+    for buyer, seller in pairs:
+        if buyer.key == seller.key or (buyer.key, seller.key) in seen:
+            continue
+        seen.add((buyer.key, seller.key))
+        yield from (f for f in [_rel("buysFrom", buyer, seller, ctx, st, status=_status(text))] if f)
+        yield from _contract(ctx, st, buyer, seller, near=seller.start if len(pairs) > 1 else None)
 
 
 _TOTAL_TO = re.compile(r"\b(?:taking|bringing|lifting|raising|pushing)\s+(?:the\s+|its\s+|their\s+)?(?:total|overall|"
@@ -827,7 +853,8 @@ _TOTAL_TO = re.compile(r"\b(?:taking|bringing|lifting|raising|pushing)\s+(?:the\
                        r"(?:总额|总值|总金额|合同总额|累计金额)(?:增|提高|提升|扩大)?至(?:约|近)?$")
 
 
-def _contract(ctx: SentenceContext, st: RuleState, buyer: Mention, seller: Mention) -> Iterator[Fact]:
+def _contract(ctx: SentenceContext, st: RuleState, buyer: Mention, seller: Mention,
+              near: int | None = None) -> Iterator[Fact]:
     text = ctx.text
     money = ctx.money()
     caps = ctx.capacities
@@ -842,6 +869,8 @@ def _contract(ctx: SentenceContext, st: RuleState, buyer: Mention, seller: Menti
                    and not re.search(r"stock|shares|股", text[a.end:a.end + 12])
                    and not re.search(r"\binvest\w*\s+(?:up to\s+|about\s+|as much as\s+)?$|(?:投资|注资|入股)(?:最多|约)?$",
                                      text[max(0, a.start - 25):a.start])), None)
+    if near is not None and money:          # several deals in one sentence: the amount nearest this seller
+        amount = min(money, key=lambda a: abs(a.start - near))
     total = next((a for a in money if _TOTAL_TO.search(text[max(0, a.start - 90):a.start])), None)
     if total is not None:               # "expanded by $6.5 billion, taking the total to $22.4 billion"
         amount = total

@@ -76,6 +76,13 @@ CASES = [
      ["buysFrom xai nvidia"], []),
     ("Microsoft will put up to $5 billion into Anthropic while the start-up commits to buying Azure capacity.",
      ["investedIn microsoft anthropic", "buysFrom anthropic microsoft"], []),
+    ("Earlier this year it inked a $6.3bn order with Lambda, and in May it agreed to spend over $2bn on Nebius.",
+     [], []),
+    ("Anthropic is growing. In June it signed a $4.5bn contract with Fluidstack and it agreed to spend about $3bn on "
+     "Google Cloud.", ["buysFrom anthropic fluidstack", "buysFrom anthropic google-cloud"], []),
+    ("Lambda leans on Nvidia for its GPUs, and Nvidia is also one of its biggest investors.",
+     ["buysFrom lambda nvidia", "investedIn nvidia lambda"], []),
+    ("Nvidia holds no stake in Groq.", [], ["investedIn nvidia groq"]),
     ("Cerebras granted G42 warrants to buy up to 5% of its shares.", ["investedIn g42 cerebras"], []),
     ("Tenstorrent said demand was strong, and its chief operating officer, Keith Witek, confirmed the order.",
      ["executiveOf keith-witek tenstorrent"], []),
