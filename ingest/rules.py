@@ -254,12 +254,13 @@ def _lead_investors(ctx: SentenceContext, company: str) -> list[Mention]:
     for m in ctx.orgs():
         if m.key == company:
             continue
-        after, before = ctx.text[m.end:m.end + 24], ctx.text[max(0, m.start - 40):m.start]
-        if re.match(r"\s*(?:领投|牵头|(?:is|was) set to lead|is to lead|led|leads|will lead|co-led)", after) or \
+        after, before = _PAREN.sub("", ctx.text[m.end:m.end + 64])[:24], ctx.text[max(0, m.start - 40):m.start]
+        if re.match(r"\s*(?:共同|联合|一起)?(?:领投|牵头)|\s*(?:(?:is|was) set to lead|is to lead|led|leads|will lead|"
+                    r"co-led|co-lead)\b", after) or \
                 re.search(r"(?:由|led by|co-led by)\s*(?:(?:the|a|an|[a-z-]+|[A-Z][a-z]+ian|[A-Z][a-z]+ese)\s+){0,4}$",
                           before) or re.search(r"(?:由|led by|co-led by)\s*$", before):
-            out.append(m)
-    return out
+            out.extend(o for o in _coordinated_before(ctx.orgs(), m, ctx.text) if o.key != company)
+    return list({m.key: m for m in out}.values())
 
 
 def rule_round_investors(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
@@ -333,8 +334,9 @@ def rule_invested_in(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             obj = [m for m in orgs if kw.start("obj") <= m.start < kw.end("obj")]
             subj = _investor_subject(before, text, kw.start())
             if subj and obj:
-                for o in [obj[-1], *_listed_after(ctx, obj[-1].end, strict=True)]:
-                    yield from _invest(subj, o, ctx, st, kw.end(), status)
+                for who in _coordinated_before(orgs, subj, text):
+                    for o in [obj[-1], *_listed_after(ctx, obj[-1].end, strict=True)]:
+                        yield from _invest(who, o, ctx, st, kw.end(), status)
             continue
         if kw.group() in ("led", "leads", "co-led"):
             if not re.match(r"[^.;]{0,30}\b(?:round|investment|funding|financing)\b", text[kw.end():]):
@@ -350,8 +352,9 @@ def rule_invested_in(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             subj = _investor_subject(before, text, kw.start())
             obj = _invest_object(after, text, kw.end())
             if subj and obj:
-                for o in [obj, *_listed_after(ctx, obj.end, strict=True)]:
-                    yield from _invest(subj, o, ctx, st, kw.end(), status)
+                for who in _coordinated_before(orgs, subj, text):
+                    for o in [obj, *_listed_after(ctx, obj.end, strict=True)]:
+                        yield from _invest(who, o, ctx, st, kw.end(), status)
     yield from _invest_passive(ctx, st, orgs, status)
 
 
@@ -412,6 +415,24 @@ def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], st
         if comp and invs:
             for inv in [invs[0], *_listed_after(ctx, invs[0].end, strict=True)]:
                 yield from _invest(inv, comp[-1], ctx, st, m.start(), status or "completed")
+
+
+_PAREN = re.compile(r"[（(][^（()）]{0,40}[）)]")
+_JOIN = re.compile(r"\s*(?:与|和|同|及|以及|、|,|，|\band\b|&)\s*")
+
+
+def _coordinated_before(orgs: list[Mention], last: Mention, text: str) -> list[Mention]:
+    """``微软与英伟达`` / ``Microsoft and Nvidia`` ending at ``last``: every name of the run, first to last
+    (aliases in brackets skipped: ``富达（Fidelity）与光速创投``)."""
+    run = [last]
+    for m in reversed([o for o in orgs if o.end <= last.start]):
+        gap = text[m.end:run[0].start]
+        if re.fullmatch(r"\s*[（(]\s*", gap):            # an alias in brackets: the same name
+            continue
+        if not _JOIN.fullmatch(re.sub(r"^\s*[）)]", "", _PAREN.sub("", gap))):
+            break
+        run.insert(0, m)
+    return list({m.key: m for m in run}.values())
 
 
 def _investor_subject(before: list[Mention], text: str, pos: int) -> Mention | None:
