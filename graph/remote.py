@@ -18,21 +18,33 @@ as soon as the query groups or aggregates). Here:
   ``DEALGRAPH_UPDATE_URL=http://h:8890/sparql-auth``, ``DEALGRAPH_GSP_URL=http://h:8890/sparql-graph-crud-auth``,
   ``DEALGRAPH_AUTH=digest``. ``DEALGRAPH_USER``/``DEALGRAPH_PASSWORD`` (or ``user:password@`` in the URL) log in;
   ``DEALGRAPH_TIMEOUT`` (seconds, default 30) bounds every call: connecting, each read, and the whole answer.
+  Virtuoso also needs ``[SPARQL] MaxQueryCostEstimationTime = 0`` (its estimate refuses dealgraph's CSV export).
 * **Writes.** One article is one named graph, written with one Graph Store Protocol ``PUT ?graph=<iri>``
   (idempotent, and atomic per article on real servers) and removed with ``DELETE``; ``CREATE GRAPH`` is never
-  sent. Without GSP: one request ``DROP SILENT GRAPH …; INSERT DATA { GRAPH … }``.
+  sent. Where the store keeps the union itself (below), or without GSP: one update request ``DROP SILENT GRAPH
+  …; INSERT DATA { GRAPH … }`` in pieces of :data:`UPDATE_CHUNK` triples (Virtuoso refuses big ones).
 * **The union of article graphs.** Article graphs are the named graphs holding a ``dg:Article`` (what dealgraph
-  writes), so other data on a shared server is not counted, dumped or removed. Queries must see every article
-  graph as their default graph, as the embedded store does. An Oxigraph server (recognised by its ``Server`` header) is asked for it per query
-  (``?union-default-graph``); on other servers the article graphs are listed and passed as ``default-graph-uri``
-  and ``named-graph-uri`` (up to :data:`MAX_DATASET_GRAPHS`); beyond that, the server's own default graph is used,
-  which must then be the union (Virtuoso and GraphDB do this by default; Fuseki needs
-  ``tdb2:unionDefaultGraph true``). ``DEALGRAPH_UNION=param|graphs|server`` chooses explicitly.
-* **Bindings** become ``VALUES ?var { term }`` placed first inside the query's outermost ``WHERE`` group, each
-  term written by pyoxigraph (which escapes quotes, backslashes and newlines, and refuses an IRI with ``>`` or a
-  space); the user's text is never pasted anywhere and never re-parsed by anything but the server.
+  writes), so other data on a shared server is not counted, dumped or removed. Queries must see the set union of
+  the article graphs as their default graph, as in the embedded store. An Oxigraph server (recognised by its
+  ``Server`` header) keeps it in its default graph, updated in the same request as each article. Virtuoso has no
+  default graph of its own (its default graph is every graph on the server, system graphs too, a triple repeated
+  once per graph that holds it), so the union is kept in the named graph :data:`UNION_GRAPH`, passed as
+  ``default-graph-uri`` with the article graphs as ``named-graph-uri`` (``DEALGRAPH_UNION=union-graph``). Other
+  servers get the article graphs listed as ``default-graph-uri`` and ``named-graph-uri`` (``graphs``: an RDF
+  merge; some servers repeat triples) up to :data:`MAX_DATASET_GRAPHS`; beyond that, the server's own default
+  graph is used, which must then be the union (Fuseki needs ``tdb2:unionDefaultGraph true``).
+  ``DEALGRAPH_UNION=param|union-graph|graphs|server`` chooses explicitly; every writer must use the same.
+* **Queries** are sent as form-encoded POSTs (Virtuoso 7 never answers a direct ``application/sparql-query``
+  POST). **Bindings** become ``VALUES ?var { term }`` placed first inside the query's outermost ``WHERE`` group
+  (``BIND(term AS ?var)`` on Virtuoso, which gets ``VALUES`` before a property path wrong), each term written by
+  pyoxigraph (which escapes quotes, backslashes and newlines, and refuses an IRI with ``>`` or a space); the
+  user's text is never pasted anywhere and never re-parsed by anything but the server.
 * **Answers** are read in full and parsed in full before any row is handed out, so a body cut short (Oxigraph
-  answers a timed-out query with HTTP 200 and a truncated body) is an error, not a silently shorter result.
+  answers a timed-out query with HTTP 200 and a truncated body) is an error, not a silently shorter result. So
+  is a partial answer Virtuoso sends with HTTP 200: rows cut at its ``ResultSetMaxRows`` (it says so for SELECT;
+  for CONSTRUCT and GSP reads, an answer as long as that limit, asked once, counts as cut) or a query stopped at
+  its time limit (it is given dealgraph's timeout, so it stops working when nobody waits any more). Virtuoso
+  lower-cases language tags; they come back in RFC 5646 case (``zh-Hans``), as dealgraph wrote them.
 * **Errors** are :class:`~dealgraph.errors.StoreError` (or ``QueryError`` when the server rejects the SPARQL) with
   one clear line: a refused connection says ``no SPARQL server at URL; start one or check --store``.
 * **No other host** is contacted: proxies from the environment are not used and redirects are refused.
@@ -45,6 +57,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import json
 import logging
 import os
 import re
@@ -77,9 +90,10 @@ MAX_DATASET_GRAPHS = 256
 #: The named graph kept as the set union of the article graphs where the server has no default graph of its own
 #: to keep it in (``DEALGRAPH_UNION=union-graph``, Virtuoso's choice): queries get it as ``default-graph-uri``.
 UNION_GRAPH = "https://w3id.org/dealgraph/union"
-#: Triples per ``INSERT DATA``/``DELETE DATA`` operation: Virtuoso turns each into SQL and refuses one of some
-#: 1,000 triples ("generated SQL text has exceeded 10000 lines"); a request holds as many operations as needed.
-UPDATE_CHUNK = 400
+#: Triples per ``INSERT DATA`` operation; a request holds as many operations as needed. Virtuoso's parser runs
+#: out of memory near 5,000 triples in one operation, and without ``sql:big-data-const`` refuses 1,500 ("generated
+#: SQL text has exceeded 10000 lines").
+UPDATE_CHUNK = 500
 
 _DCT = "http://purl.org/dc/terms/"
 _UNION_MODES = ("auto", "param", "union-graph", "graphs", "server")
@@ -89,6 +103,7 @@ _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8"
 _GRAPH_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, ox.RdfFormat.N_QUADS)
 _RESULT_FORMATS = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV)
 _NO_GRAPH = "urn:x-dealgraph:no-article-graphs"
+_JSON_RESULTS = "application/sparql-results+json"
 _SERVER_KIND: dict[str, str] = {}          # query URL -> the ``Server`` header it answered with (per process)
 _ROW_LIMIT: dict[str, int | None] = {}     # query URL -> Virtuoso's ResultSetMaxRows, None if unknown or unlimited
 
@@ -306,6 +321,9 @@ def _http_error(e: urllib.error.HTTPError, url: str, what: str) -> Exception:
         return StoreError(f"{url}: no such endpoint (HTTP 404) for {what}; check --store or DEALGRAPH_*_URL")
     if e.code == 400 and what == "query":
         return QueryError(f"SPARQL rejected by the server{detail}")
+    if "estimated execution time" in text:        # Virtuoso's MaxQueryCostEstimationTime, often far off
+        return StoreError(f"{url}: {what} refused on the server's cost estimate{detail}; set [SPARQL] "
+                          "MaxQueryCostEstimationTime = 0 (or higher) in virtuoso.ini")
     return StoreError(f"{url}: {what} failed (HTTP {e.code}){detail}")
 
 
@@ -366,7 +384,7 @@ def query_form(sparql: str) -> str:
     return _scan(sparql)[0] or "SELECT"
 
 
-def _values_block(bindings: Mapping[str, Any]) -> str:
+def _values_block(bindings: Mapping[str, Any], bind: bool = False) -> str:
     parts = []
     for name, term in bindings.items():
         try:
@@ -375,15 +393,20 @@ def _values_block(bindings: Mapping[str, Any]) -> str:
             raise QueryError(f"binding {name!r}: not a SPARQL variable name") from None
         if not isinstance(term, ox.NamedNode | ox.Literal):
             raise QueryError(f"binding {name!r}: give an IRI (NamedNode) or a Literal, not {type(term).__name__}")
-        parts.append(f"VALUES {var} {{ {term} }}")
+        parts.append(f"BIND({term} AS {var})" if bind else f"VALUES {var} {{ {term} }}")
     return " ".join(parts)
 
 
-def inject_bindings(sparql: str, bindings: Mapping[str, Any] | None) -> str:
-    """``sparql`` with each binding as ``VALUES ?var { term }`` first inside the outermost WHERE group."""
+def inject_bindings(sparql: str, bindings: Mapping[str, Any] | None, *, bind: bool = False) -> str:
+    """``sparql`` with each binding as ``VALUES ?var { term }`` (or, with ``bind``, ``BIND(term AS ?var)``: the
+    same solutions, for Virtuoso) first inside the outermost WHERE group.
+
+    >>> inject_bindings("SELECT ?c WHERE { ?e <urn:p>+ ?c }", {"e": ox.NamedNode("urn:x")}, bind=True)
+    'SELECT ?c WHERE { BIND(<urn:x> AS ?e) ?e <urn:p>+ ?c }'
+    """
     if not bindings:
         return sparql
-    block = _values_block(bindings)
+    block = _values_block(bindings, bind)
     form, groups = _scan(sparql)
     where = _where_group(form, groups)
     if where is None or where.close < 0:
@@ -530,57 +553,57 @@ class RemoteStore:
         g = _iri(graph)
         triples = [q.triple if isinstance(q, ox.Quad) else q for q in quads]
         merged = self._merged()
-        if merged is not None:    # keep the union set-valued, as the embedded store does, in the same request
-            if any(isinstance(t, ox.BlankNode) for tr in triples for t in (tr.subject, tr.object)):
-                raise StoreError(f"{graph}: blank nodes cannot be kept in a union graph (DELETE DATA refuses "
-                                 "them); give them IRIs")
-            ops = [f"DROP SILENT GRAPH {g}", *_data_ops("DELETE", self._orphans(graph), [merged]),
-                   *_data_ops("INSERT", _lines(triples), [g, merged])]
-            self._update(*ops, what=f"writing {graph}")
-        elif self.cfg.gsp_url:
+        if merged is None and self.cfg.gsp_url:
             body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
             self._call("PUT", self._gsp(graph), body=body, headers={"Content-Type": "text/turtle; charset=utf-8"},
                        what=f"writing {graph}")
         else:
-            self._update(f"DROP SILENT GRAPH {g}", *_data_ops("INSERT", _lines(triples), [g]),
-                         what=f"writing {graph}")
+            lines = _lines(triples)
+            if len(lines) > UPDATE_CHUNK and any(isinstance(t, ox.BlankNode) for tr in triples
+                                                 for t in (tr.subject, tr.object)):
+                raise StoreError(f"{graph}: more than {UPDATE_CHUNK} triples with blank nodes cannot be written "
+                                 "through SPARQL Update in pieces; give the blank nodes IRIs")
+            ops = [] if merged is None else [self._drop_orphans(g, merged)]
+            ops += [f"DROP SILENT GRAPH {g}", *_data_ops("INSERT", lines, g)]
+            if merged is not None:   # the union stays a set, as in the embedded store, in the same request
+                ops.append(f"INSERT {{ {_in(merged)} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
+            self._update(*ops, what=f"writing {graph}")
         self._graphs = None
 
     def remove_article(self, graph: str) -> int:
         """Drop an article graph; returns how many triples went (0 if it was not stored)."""
         self._writable()
-        rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
+        g = _iri(graph)
+        rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
         n = int(rows[0]["n"].value) if rows else 0
         if n == 0:
             return 0
         merged = self._merged()
         if merged is not None:
-            self._update(f"DROP SILENT GRAPH {_iri(graph)}", *_data_ops("DELETE", self._orphans(graph), [merged]),
-                         what=f"removing {graph}")
+            self._update(self._drop_orphans(g, merged), f"DROP SILENT GRAPH {g}", what=f"removing {graph}")
         elif self.cfg.gsp_url:
             self._call("DELETE", self._gsp(graph), what=f"removing {graph}")
         else:
-            self._update(f"DROP SILENT GRAPH {_iri(graph)}", what=f"removing {graph}")
+            self._update(f"DROP SILENT GRAPH {g}", what=f"removing {graph}")
         self._graphs = None
         return n
 
     def _merged(self) -> str | None:
-        """Where this store keeps the set union of the article graphs, as update text: ``""`` for the server's
-        default graph (an Oxigraph server, whose ``union-default-graph`` would repeat a triple once per article
-        that states it), ``<UNION_GRAPH>`` (Virtuoso, whose default graph is the union of every graph on the
-        server, system graphs included, with repeats); None when queries name the article graphs instead."""
+        """Where this store keeps the set union of the article graphs: ``""`` for the server's default graph (an
+        Oxigraph server, whose ``union-default-graph`` would repeat a triple once per article that states it),
+        ``<UNION_GRAPH>`` (Virtuoso, whose default graph is every graph on the server, system graphs included,
+        with repeats); None when queries name the article graphs instead."""
         mode = self._union_mode()
         if mode == "param":
             return ""
         return _iri(UNION_GRAPH) if mode == "union-graph" else None
 
-    def _orphans(self, graph: str) -> list[str]:
-        """The triples of ``graph`` that no other article graph states, as N-Triples lines for ``DELETE DATA``."""
-        g = _iri(graph)
-        triples = list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER NOT EXISTS "
-                                 f"{{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g} && ?h != <{UNION_GRAPH}>) }} }}",
-                                 union=False))
-        return _lines(triples)
+    @staticmethod
+    def _drop_orphans(g: str, merged: str) -> str:
+        """The update removing from the union the triples of ``g`` that no other article graph states (run on the
+        server: nothing is fetched, so no row limit can cut it)."""
+        return (f"DELETE {{ {_in(merged)} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER NOT EXISTS "
+                f"{{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g} && ?h != <{UNION_GRAPH}>) }} }}")
 
     def articles(self) -> list[ArticleInfo]:
         """Every stored article, oldest publication first."""
@@ -599,8 +622,10 @@ class RemoteStore:
     # ------------------------------------------------------------------ reading
     def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
               ) -> ox.QuerySolutions | ox.QueryBoolean | RemoteTriples:
-        """Run SPARQL over the union of all article graphs; ``bindings`` go in as ``VALUES`` (never as text)."""
-        return self._run(inject_bindings(sparql, bindings), union=self._merged() != "")
+        """Run SPARQL over the union of all article graphs; ``bindings`` go in as ``VALUES`` (never as text), or
+        as ``BIND`` on Virtuoso, which fails on ``VALUES`` before a property path (an error, or the binding
+        ignored: every chain of control for every entity)."""
+        return self._run(inject_bindings(sparql, bindings, bind=self._virtuoso()), union=self._merged() != "")
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of every article graph, one graph fetched at a time."""
@@ -641,8 +666,13 @@ class RemoteStore:
         return f"{self.cfg.gsp_url}{sep}{urllib.parse.urlencode({'graph': graph})}"
 
     def _update(self, *ops: str, what: str) -> None:
-        """One update request of the operations ``ops`` (a server runs one request as one transaction)."""
-        self._call("POST", self.cfg.update_url, body=" ;\n".join(ops).encode("utf-8"),
+        """One update request of the operations ``ops`` (a server runs one request as one transaction). Virtuoso
+        is told to take ``INSERT DATA`` constants as data: it otherwise compiles each triple into SQL, taking
+        seconds for a few hundred triples and refusing a thousand."""
+        text = " ;\n".join(ops)
+        if self._virtuoso():
+            text = "DEFINE sql:big-data-const 1\n" + text
+        self._call("POST", self.cfg.update_url, body=text.encode("utf-8"),
                    headers={"Content-Type": "application/sparql-update; charset=utf-8"}, what=what)
 
     def _server_kind(self) -> str:
@@ -653,6 +683,10 @@ class RemoteStore:
             _parse_results(ans, self.cfg.query_url)
             kind = _SERVER_KIND[self.cfg.query_url] = ans.server
         return kind
+
+    def _virtuoso(self) -> bool:
+        """Whether the query endpoint answered as OpenLink Virtuoso (its ``Server`` header)."""
+        return self._server_kind().lower().startswith("virtuoso")
 
     def _union_mode(self) -> str:
         """How queries see the union of the article graphs (``DEALGRAPH_UNION``, else from the server's name)."""
@@ -683,12 +717,15 @@ class RemoteStore:
 
     def _post_query(self, sparql: str, dataset: dict[str, list[str]], *, accept: str) -> _Answer:
         """One query as a form-encoded POST: the one form every SPARQL 1.1 server takes (Virtuoso 7 never
-        answers a direct ``application/sparql-query`` POST)."""
+        answers a direct ``application/sparql-query`` POST). Virtuoso is given the timeout too, so it stops
+        working on a query nobody waits for any more (and flags the partial answer: ``_Answer.complete``)."""
         url = self.cfg.query_url
         if "union-default-graph" in dataset:
             url += ("&" if "?" in url else "?") + "union-default-graph"
             dataset = {}
         pairs = [("query", sparql)] + [(k, g) for k, gs in dataset.items() for g in gs]
+        if _SERVER_KIND.get(self.cfg.query_url, "").lower().startswith("virtuoso"):
+            pairs.append(("timeout", str(int(self.cfg.timeout * 1000))))  # it stops there, sends partial rows
         return self._call("POST", url, body=urllib.parse.urlencode(pairs).encode("ascii"), what="query",
                           headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
 
@@ -696,8 +733,15 @@ class RemoteStore:
         graph_form = query_form(sparql) in _GRAPH_FORMS
         ans = self._post_query(sparql, self._dataset(union), accept=_GRAPH_ACCEPT if graph_form else _RESULTS_ACCEPT)
         if graph_form:
-            return RemoteTriples(self._all_rows(_parse_graph(ans, self.cfg.query_url), self.cfg.query_url))
+            return RemoteTriples(self._all_rows(self._graph(ans, self.cfg.query_url), self.cfg.query_url))
+        if self._virtuoso() and b'"xml:lang"' in ans.body and _media(ans.content_type) == _JSON_RESULTS:
+            ans.body = _results_language_case(ans.body)
         return _parse_results(ans, self.cfg.query_url)
+
+    def _graph(self, ans: _Answer, url: str) -> list[ox.Triple]:
+        """The triples of a graph answer, language tags in their usual case when Virtuoso lower-cased them."""
+        triples = _parse_graph(ans, url)
+        return [_triple_language_case(t) for t in triples] if self._virtuoso() else triples
 
     def _all_rows(self, triples: list[ox.Triple], url: str) -> list[ox.Triple]:
         """``triples``, unless there are as many as the server's row limit: Virtuoso cuts a CONSTRUCT or Graph
@@ -713,7 +757,7 @@ class RemoteStore:
         url = self.cfg.query_url
         if url not in _ROW_LIMIT:
             limit = None
-            if self._server_kind().lower().startswith("virtuoso"):
+            if self._virtuoso():
                 try:
                     rows = self._select(_MAX_ROWS)
                     limit = int(rows[0]["m"].value) if rows and rows[0]["m"] is not None else None
@@ -735,7 +779,7 @@ class RemoteStore:
     def _graph_triples(self, graph: str) -> list[ox.Triple]:
         if self.cfg.gsp_url:
             ans = self._call("GET", self._gsp(graph), headers={"Accept": _GRAPH_ACCEPT}, what=f"reading {graph}")
-            return self._all_rows(_parse_graph(ans, self.cfg.gsp_url), self.cfg.gsp_url)
+            return self._all_rows(self._graph(ans, self.cfg.gsp_url), self.cfg.gsp_url)
         g = _iri(graph)
         return list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}", union=False))
 
@@ -758,11 +802,55 @@ def _lines(triples: Iterable[ox.Triple]) -> list[str]:
     return [line for line in text.split("\n") if line.strip()]
 
 
-def _data_ops(verb: str, lines: list[str], graphs: list[str]) -> list[str]:
-    """``INSERT DATA``/``DELETE DATA`` operations putting ``lines`` in each of ``graphs`` (``<iri>``, or ``""`` for
-    the default graph), at most :data:`UPDATE_CHUNK` triples each."""
-    ops = []
-    for i in range(0, len(lines), UPDATE_CHUNK):
-        chunk = "\n".join(lines[i:i + UPDATE_CHUNK])
-        ops += [f"{verb} DATA {{ GRAPH {g} {{\n{chunk}\n}} }}" if g else f"{verb} DATA {{\n{chunk}\n}}" for g in graphs]
-    return ops
+def _data_ops(verb: str, lines: list[str], graph: str) -> list[str]:
+    """``INSERT DATA``/``DELETE DATA`` operations putting ``lines`` in ``graph`` (``<iri>``, or ``""`` for the default
+    graph), at most :data:`UPDATE_CHUNK` triples each."""
+    return [f"{verb} DATA {{ {_in(graph, chr(10).join(lines[i:i + UPDATE_CHUNK]))} }}"
+            for i in range(0, len(lines), UPDATE_CHUNK)]
+
+
+def _in(graph: str, pattern: str = "?s ?p ?o") -> str:
+    """``pattern`` inside ``GRAPH graph { … }``, or bare for the default graph (``graph == ""``)."""
+    return f"GRAPH {graph} {{\n{pattern}\n}}" if graph else pattern
+
+
+def language_case(tag: str) -> str:
+    """A language tag in the case RFC 5646 recommends (``zh-hant-tw`` → ``zh-Hant-TW``), the case dealgraph writes;
+    Virtuoso lower-cases every tag (allowed: tags are case-insensitive), and this gives them back as written.
+
+    >>> language_case("zh-hans"), language_case("EN-us"), language_case("de-ch-x-phonebk")
+    ('zh-Hans', 'en-US', 'de-CH-x-phonebk')
+    """
+    first, *rest = tag.split("-")
+    out = [first.lower()]
+    singleton = len(first) == 1                  # after x-, u-, …: extensions and private use, lower case
+    for part in rest:
+        singleton = singleton or len(part) == 1
+        if not singleton and len(part) == 4 and part.isalpha():
+            part = part.title()
+        elif not singleton and len(part) == 2 and part.isalpha():
+            part = part.upper()
+        else:
+            part = part.lower()
+        out.append(part)
+    return "-".join(out)
+
+
+def _triple_language_case(t: ox.Triple) -> ox.Triple:
+    o = t.object
+    if isinstance(o, ox.Literal) and o.language and o.language != (tag := language_case(o.language)):
+        return ox.Triple(t.subject, t.predicate, ox.Literal(o.value, language=tag))
+    return t
+
+
+def _results_language_case(body: bytes) -> bytes:
+    """A SPARQL results JSON document with each ``xml:lang`` in its usual case (see :func:`language_case`)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body                              # left for the parser to report
+    for row in (data.get("results") or {}).get("bindings") or []:
+        for term in row.values():
+            if isinstance(term, dict) and isinstance(term.get("xml:lang"), str):
+                term["xml:lang"] = language_case(term["xml:lang"])
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
