@@ -324,6 +324,9 @@ def _http_error(e: urllib.error.HTTPError, url: str, what: str) -> Exception:
     if "estimated execution time" in text:        # Virtuoso's MaxQueryCostEstimationTime, often far off
         return StoreError(f"{url}: {what} refused on the server's cost estimate{detail}; set [SPARQL] "
                           "MaxQueryCostEstimationTime = 0 (or higher) in virtuoso.ini")
+    if "SR171" in text:                           # Virtuoso's MaxQueryExecutionTime (the request is rolled back)
+        return StoreError(f"{url}: {what} ran out of time on the server{detail}; raise [SPARQL] "
+                          "MaxQueryExecutionTime in virtuoso.ini or ask for less")
     return StoreError(f"{url}: {what} failed (HTTP {e.code}){detail}")
 
 
