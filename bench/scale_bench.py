@@ -21,6 +21,7 @@ import argparse
 import gc
 import hashlib
 import io
+import json
 import math
 import multiprocessing as mp
 import os
@@ -32,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -497,17 +498,19 @@ def build_store(path: Path, target_triples: int, seed: int = 0) -> StoreStats:
     return StoreStats(articles, quads, merged, len(ents), companies, facts, seconds)
 
 
-def cached_store(folder: Path, target_triples: int, seed: int) -> tuple[Path, StoreStats | None]:
+def cached_store(folder: Path, target_triples: int, seed: int) -> tuple[Path, StoreStats, bool]:
     """The store for ``(target_triples, seed)`` in ``folder``, built unless a complete one is already there
-    (``--keep``); the stats when it was built now."""
+    (``--keep``); its stats, and whether it was reused."""
     path = folder / f"store-{target_triples}-{seed}-g{GENERATOR}"
     done = path / ".scale-bench-complete"
-    if done.exists():
-        return path, None
+    try:
+        return path, StoreStats(**json.loads(done.read_text(encoding="utf-8"))), True
+    except (OSError, ValueError, TypeError):
+        pass
     shutil.rmtree(path, ignore_errors=True)
     stats = build_store(path, target_triples, seed)
-    done.write_text(repr(stats), encoding="utf-8")
-    return path, stats
+    done.write_text(json.dumps(asdict(stats)), encoding="utf-8")
+    return path, stats, False
 
 
 # ----------------------------------------------------------------------------------------------- timing
@@ -901,7 +904,7 @@ def report_task(rep: Report, task: Task, t: dict[str, Timing | None]) -> bool:
     return same
 
 
-def one_offs(rep: Report, path: Path, stats: StoreStats | None):
+def one_offs(rep: Report, path: Path, stats: StoreStats, reused: bool):
     """The store (written now or reused), building the view once, loading it from the cache, opening the store;
     returns the view."""
     from dealgraph.api import KnowledgeGraph
@@ -909,11 +912,11 @@ def one_offs(rep: Report, path: Path, stats: StoreStats | None):
     from dealgraph.graph.store import Store
     from dealgraph.graph.view import build_view
 
-    if stats is not None:
-        rep.add("write the store (api.commit per article)", fmt_seconds(stats.seconds),
-                f"{stats.quads / stats.seconds:,.0f} quads/s, {stats.articles / stats.seconds:,.0f} articles/s",
-                f"{stats.articles:,} articles, {stats.quads:,} quads in article graphs + {stats.merged:,} merged, "
-                f"{stats.companies:,} companies, {stats.entities:,} entities, {stats.facts:,} facts")
+    rep.add("write the store (api.commit per article)", fmt_seconds(stats.seconds),
+            f"{stats.quads / stats.seconds:,.0f} quads/s, {stats.articles / stats.seconds:,.0f} articles/s",
+            f"{stats.articles:,} articles, {stats.quads:,} quads in article graphs + {stats.merged:,} merged, "
+            f"{stats.companies:,} companies, {stats.entities:,} entities, {stats.facts:,} facts"
+            + ("; written by an earlier run (--keep)" if reused else ""))
     t0 = time.perf_counter()
     with Store.open(path, read_only=True) as st:
         opened = time.perf_counter() - t0
@@ -940,9 +943,9 @@ def run(triples: int, seed: int, caps: Caps, json_path: str | None, keep: str | 
     rep = Report(f"scale {_size(triples)}")
     try:
         t0 = time.perf_counter()
-        path, stats = cached_store(work, triples, seed)
+        path, stats, reused = cached_store(work, triples, seed)
         print(f"store {path} ready in {fmt_seconds(time.perf_counter() - t0)}", flush=True)
-        view = one_offs(rep, path, stats)
+        view = one_offs(rep, path, stats, reused)
         ds = None
         if rdflib:
             ds, load = load_rdflib(path)
