@@ -99,8 +99,25 @@ def new_key(name: str) -> str:
     return "n-" + hashlib.sha1(f.encode("utf-8")).hexdigest()[:12]
 
 
-def find_mentions(sent: Sentence, gaz: Gazetteer) -> list[Mention]:
-    """Every entity mention in ``sent`` (clean-text offsets), left to right, without overlaps."""
+_SHORTENED = re.compile(rf"^(?P<stem>[{_CJK}]{{2,4}}?)(?:人工智能|智能|科技|集团|控股|资本|创投|技术|公司|股份)$")
+
+
+def short_forms(sent: Sentence, found: list[Mention]) -> dict[str, tuple[str, str]]:
+    """Short names this sentence licenses for the rest of the article: ``百川智能`` → ``百川``, as journalists
+    shorten a company's name once they have written it in full."""
+    out = {}
+    for m in found:
+        if m.type != "Organization":
+            continue
+        m2 = _SHORTENED.match(sent.norm[m.start - sent.start:m.end - sent.start])
+        if m2 and m2["stem"] not in _STOP_ZH:
+            out[m2["stem"]] = (m.key, m.type)
+    return out
+
+
+def find_mentions(sent: Sentence, gaz: Gazetteer, short: dict[str, tuple[str, str]] | None = None) -> list[Mention]:
+    """Every entity mention in ``sent`` (clean-text offsets), left to right, without overlaps; ``short``: short
+    names an earlier sentence licensed (see ``short_forms``)."""
     text = sent.norm
     found: list[Mention] = []
     taken = bytearray(len(text))
@@ -127,6 +144,10 @@ def find_mentions(sent: Sentence, gaz: Gazetteer) -> list[Mention]:
             i += n
         else:
             i += 1
+    for stem, (key, typ) in (short or {}).items():
+        for m in re.finditer(re.escape(stem), text):
+            if not any(taken[m.start():m.end()]):
+                add(m.start(), m.end(), key, typ, "short")
     if zh:
         for s, e, name in _coordinated_zh(text, found, taken):
             add(s, e, gaz.lookup(name) or new_key(name), "Organization", "coordinated")

@@ -19,7 +19,7 @@ from dealgraph.errors import InputError
 from dealgraph.ingest.clean import clean
 from dealgraph.ingest.context import Discourse, SentenceContext, build_context
 from dealgraph.ingest.gazetteer import Gazetteer, default_gazetteer
-from dealgraph.ingest.mentions import find_mentions
+from dealgraph.ingest.mentions import find_mentions, short_forms
 from dealgraph.ingest.model import CleanText, Entity, Evidence, Extraction, Fact, Mention, RawDocument
 from dealgraph.ingest.rules import EXTRACTOR, RuleState, apply_rules, finish
 from dealgraph.ingest.sentences import split_sentences
@@ -52,8 +52,10 @@ def extract(doc: RawDocument, *, gazetteer: Gazetteer | None = None, published: 
     mentions: list[Mention] = []
     facts: list[Fact] = []
     sentences = split_sentences(ct)
+    short: dict[str, tuple[str, str]] = {}
     for s in sentences:                 # rules read each sentence in the discourse state the earlier ones left
-        ms = find_mentions(s, gaz)
+        ms = find_mentions(s, gaz, short)
+        short |= short_forms(s, ms)
         mentions.extend(ms)
         facts.extend(apply_rules(build_context(s, ms, gaz, disc, pub), state))
     facts = _dedupe(finish(facts, state))

@@ -245,7 +245,9 @@ def _round_company(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | s
               and not re.search(r"(?:由|led by|co-led by)\s*(?:\S+\s+){0,4}$", ctx.text[max(0, m.start - 40):m.start])]
     if before:
         return before[-1] if re.search(r"\braised?\b|融资|筹集|募集", ctx.text[before[-1].end:pos + 8]) else before[0]
-    after = [m for m in orgs if m.start >= pos]
+    after = [m for m in orgs if m.start >= pos and not re.match(   # "完成A1轮融资，阿里、腾讯、小米等参投": investors
+        r"[^。；;，,]{0,30}?(?:等)?(?:参投|跟投|领投|参与投资|共同投资|出资)|\s*(?:led|co-led|joined|participated)\b",
+        ctx.text[m.end:])]
     return after[0] if after else st.disc.topic
 
 
@@ -717,6 +719,11 @@ def _explicit_purchases(ctx: SentenceContext, orgs: list[Mention]) -> Iterator[t
                     any(0 <= p.start - sellers[0].end <= 3 for p in products):
                 yield buyers[-1], sellers[0]
     before_of = lambda pos: [o for o in orgs if o.end <= pos and not re.search(r"[.;。；]", text[o.end:pos])]  # noqa: E731
+    for m in _BUY_FROM_ZH.finditer(text):       # "百川将向阿里巴巴采购云计算资源"
+        sellers = _in_span(orgs, m.start("s"), m.end("s"))
+        buyers = [o for o in before_of(m.start()) if not sellers or o.key != sellers[-1].key]
+        if sellers and buyers:
+            yield buyers[-1], sellers[-1]
     for m in _FROM_EN.finditer(text):
         sellers = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 6]
         buyers = before_of(m.start())
@@ -781,6 +788,7 @@ def _explicit_purchases(ctx: SentenceContext, orgs: list[Mention]) -> Iterator[t
         yield found
 
 
+_BUY_FROM_ZH = re.compile(r"(?:向|从|自)(?P<s>[^，,。；;]{1,20}?)(?:处)?(?:采购|购买|购入|订购|租用|租赁|买入|进口)")
 _BUY_ANY = re.compile(r"采购|购买|订购|买入|购入|租用|\bbuy(?:s|ing)?\b|\bbought\b|\bpurchas\w*|\border(?:s|ed)?\b|"
                       r"\brent(?:s|ed|ing)?\b|\blease[sd]?\b|\bspend\w*\b")
 
