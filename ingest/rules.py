@@ -302,7 +302,8 @@ _GOT_ZH = re.compile(r"(?:获得|获|拿下|接受)(?:了)?(?P<inv>[^，,。；;
 _SHARE_EN = re.compile(r"\b(?:owns?|owned|holds?|held|took|takes|acquired|bought|buys?|has)\s+(?:a\s+)?(?:roughly |about |"
                        r"around |nearly |an estimated |a |an )?(?:\d+(?:\.\d+)?\s?(?:%|per ?cent)|stake|minority stake|"
                        r"majority stake)(?:\s+stake)?\s+(?:of|in)\b")
-_SHARE_ZH = re.compile(r"持有(?P<obj>[^，,。]{1,16}?)(?:约|近|超过)?\d+(?:\.\d+)?%|持股(?P<obj2>[^，,。]{1,16}?)\d+(?:\.\d+)?%")
+_SHARE_ZH = re.compile(r"持有(?P<obj>[^，,。]{1,16}?)(?:约|近|超过|逾)?(?P<pct>\d+(?:\.\d+)?%|[一二三四五六七八九]成)|"
+                       r"持股(?P<obj2>[^，,。]{1,16}?)(?P<pct2>\d+(?:\.\d+)?%)")
 _IN_WHICH_EN = re.compile(r"\bin which\s+(?P<inv>[^,.;]{1,40}?)\s+(?:holds?|owns?|has|took|takes)\s+(?:an?\s+)?"
                           r"(?:\d+(?:\.\d+)?\s?%\s+|minority\s+|majority\s+)?stake")
 _SUBSCRIBE_ZH = re.compile(r"(?:认购|买入|购入|收购|增持)(?P<obj>[^，,。；;]{1,16}?)(?:的)?(?:\d+(?:\.\d+)?%的?)?(?:普通股|新股|"
@@ -389,6 +390,8 @@ def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], st
         obj = [o for o in orgs if span[0] <= o.start < span[1]]
         if subj and obj:
             yield from _invest(subj[-1], obj[-1], ctx, st, m.start(), status)
+            if _share(m["pct"] or m["pct2"]) > 50 and subj[-1].key != obj[-1].key:   # a majority: control
+                yield from (f for f in [_rel("controls", subj[-1], obj[-1], ctx, st)] if f)
     for m in list(_SUBSCRIBE_ZH.finditer(text)) + list(_SHARES_EN.finditer(text)):   # "认购英特尔普通股"
         obj = [o for o in orgs if m.start("obj") <= o.start < m.end("obj")]
         subj = _investor_subject([o for o in orgs if o.end <= m.start() and o not in obj], text, m.start())
@@ -435,6 +438,15 @@ def _coordinated_before(orgs: list[Mention], last: Mention, text: str) -> list[M
             break
         run.insert(0, m)
     return list({m.key: m for m in run}.values())
+
+
+def _share(pct: str | None) -> float:
+    """``51%`` → 51.0, ``九成`` → 90.0; 0 when there is none."""
+    if not pct:
+        return 0.0
+    if pct.endswith("成"):
+        return 10.0 * "一二三四五六七八九".index(pct[0]) + 10.0
+    return float(pct.rstrip("%"))
 
 
 def _investor_subject(before: list[Mention], text: str, pos: int) -> Mention | None:
@@ -837,7 +849,8 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     orgs = [m for m in ctx.orgs() if not _pure_investor(ctx, m.key)]
     if re.search(r"\b(?:purchase|buyout) of\b", text) and _ACQ.search(text):
         return                              # buying a company, not its products (rule_founded_acquired)
-    pairs = list(dict.fromkeys((b, s) for b, s in _explicit_purchases(ctx, orgs) if b.key != s.key))
+    pairs = list(dict.fromkeys((b, s) for b, s in _explicit_purchases(ctx, ctx.orgs())   # funds buy too, when said
+                               if b.key != s.key and not _pure_investor(ctx, s.key)))
     pair = pairs[0] if pairs else None
     if pair is None:
         deals = _deals_with(ctx, orgs, st)
@@ -1159,7 +1172,7 @@ _APPOSITIVE = re.compile(r"\s*[,，]\s*(?:the\s+|its\s+)?[^\s,，.;]+(?:\s[^\s,�
                          r"(?:(?:co-?)?[a-z]+\s+(?:and|&)\s+|(?:co-)?)?")
 _POSSESSIVE_CHAIN = re.compile(r"['’]s\s+(?:(?:co-?)?founders?|chair|chairman|chairwoman|president)\s+(?:and|&)\s+")
 
-_TITLE = re.compile(r"联合创始人|创始人|首席执行官|执行长|行政总裁|首席财务官|首席技术官|首席运营官|技术长|财务长|营运长|董事长|董事会主席|总裁|"
+_TITLE = re.compile(r"联合创始人|创始人|首席执行官|执行长|行政总裁|首席财务官|首席技术官|首席运营官|技术长|财务长|营运长|财务总监|技术总监|董事长|董事会主席|总裁|"
                     r"总经理|合伙人|主席|董事|\bCEO\b|\bCFO\b|\bCTO\b|\bCOO\b|\b[Cc]hief [Ee]xecutive(?: [Oo]fficer)?\b|"
                     r"\b[Cc]hief [A-Za-z]+ [Oo]fficer\b|\b(?:finance|technology|operating) chief\b|\b[Cc]hairman\b|"
                     r"\b[Cc]hairwoman\b|\b[Pp]resident\b|\b[Mm]anaging [Pp]artner\b|\b[Gg]eneral [Pp]artner\b|"
