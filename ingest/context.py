@@ -27,7 +27,7 @@ def pure_investor(tags: tuple[str, ...] | set[str]) -> bool:
     t = set(tags)
     return bool(t & {"investor", "sovereign", "bank"}) and not t & {"chip", "cloud", "lab", "bigtech", "hardware"}
 _THE_COMPANY = re.compile(r"该公司|这家公司|該公司|這家公司|该企业|该初创公司|该集团|這家集團|这家集团|該集團|"
-                          r"(?:^|(?<=[，,。；;：:]))公司(?=\d|今年|去年|在|已|于|宣布|表示|计划|正在|将|也|的|估值|累计|目前|还|近|刚|此前|随后|成立)|"
+                          r"(?:^|(?<=[，,。；;：:]))公司(?=\d|今年|去年|在|已|于|宣布|表示|计划|正在|将|也|的|估值|累计|目前|还|近|刚|此前|随后|成立|正式|发布|推出|披露|称|预计|并|同时|先后)|"
                           r"\b[Tt]he (?:[A-Z][\w-]+ )?(?:[a-z-]+ ){0,2}(?:company|firm|startup|start-up|group|maker|"
                           r"chipmaker|lab|giant|developer|provider|operator)\b|^It\b|(?<=[.,;] )it\b|"
                           r"(?<!\bthat )(?<!\bwhich )\bit(?= (?:has|had|will|would|also|now|then|later|recently|signed|"

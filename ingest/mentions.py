@@ -102,10 +102,18 @@ def new_key(name: str) -> str:
 _SHORTENED = re.compile(rf"^(?P<stem>[{_CJK}]{{2,4}}?)(?:人工智能|智能|科技|集团|控股|资本|创投|技术|公司|股份)$")
 
 
+_DEFINED_ZH = re.compile(rf"(?:^|(?<=[由与和及、，,向对被获：:“\"]))(?![由与和及向对被获])(?P<name>[{_CJK}A-Za-z0-9]{{4,30}}?"
+                         rf"(?:基金|资本|创投|投资|集团|公司|控股|科技|智能|银行|实验室|研究院|中心|委员会|国资委))"
+                         rf"[（(](?:以下)?简称[“\"「]?(?P<short>[{_CJK}A-Za-z0-9]{{2,12}})[”\"」]?[）)]")
+
+
 def short_forms(sent: Sentence, found: list[Mention]) -> dict[str, tuple[str, str]]:
     """Short names this sentence licenses for the rest of the article: ``百川智能`` → ``百川``, as journalists
-    shorten a company's name once they have written it in full."""
+    shorten a company's name once they have written it in full, and ``X（以下简称“Y”）`` → ``Y``."""
     out = {}
+    for m in found:
+        if m.how == "defined":
+            out[sent.norm[m.start - sent.start:m.end - sent.start]] = (m.key, m.type)
     for m in found:
         if m.type != "Organization":
             continue
@@ -129,6 +137,13 @@ def find_mentions(sent: Sentence, gaz: Gazetteer, short: dict[str, tuple[str, st
         found.append(Mention(sent.start + s, sent.start + e, sent.text[s:e], key, typ, how))
 
     zh = bool(re.search(f"[{_CJK}]", text))
+    for m in _DEFINED_ZH.finditer(text):         # "上海国投先导人工智能产业母基金（以下简称“先导基金”）": one name
+        name = m["name"]
+        key = gaz.lookup(name) or new_key(name)
+        add(m.start("name"), m.end("name"), key, gaz.entities[key].type if key in gaz.entities else "Organization",
+            "defined")
+        add(m.start("short"), m.end("short"), key, gaz.entities[key].type if key in gaz.entities else "Organization",
+            "defined")
     for s, e, key, typ, how in _latin_runs(text, gaz, zh):
         add(s, e, key, typ, how)
     i = 0

@@ -151,7 +151,11 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     text = ctx.text
     kw = _RAISE.search(text) or _ROUND.search(text) or _GOT_ZH.search(text)
     money = ctx.money()
-    if not kw or not money:
+    if not kw:
+        return
+    if not money:                        # "完成B轮融资，金额未披露": a named round, its amount not given
+        if (_ROUND.search(text) or _LEAD.search(text)) and _UNDISCLOSED_DONE.search(text):
+            yield from _round_without_amount(ctx, st, kw)
         return
     if _TOTAL.search(text):              # "30家机构共投资MiniMax 15亿美元": a total, not one round
         company = _round_company(ctx, kw.start(), st)
@@ -186,6 +190,31 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
                    date=_date_near(ctx) or _pub(ctx), values=(("basis", "post-money"),), reported_by=_reporter(ctx))
     fact = Fact("FundingRound", st.evidence(ctx), roles=tuple(roles), values=tuple(values), amount=amount.amount,
                 date=_date_near(ctx, kw.start()) or _pub(ctx), status=_status(text, "announced"),
+                reported_by=_reporter(ctx))
+    st.last_round, st.last_round_at = fact, ctx.sentence.index
+    st.disc.funded = ckey
+    yield fact
+    for _r, k in roles[1:]:
+        if (f := _rel("investedIn", k, ckey, ctx, st, status=fact.status)) is not None:
+            yield f
+
+
+_UNDISCLOSED_DONE = re.compile(r"完成|宣布|获得|获|\bclosed\b|\bcompleted\b|\braised\b|\bannounced\b|\bsecured\b")
+
+
+def _round_without_amount(ctx: SentenceContext, st: RuleState, kw: re.Match[str]) -> Iterator[Fact]:
+    """A named round whose amount the text does not give (``数亿美元``, ``undisclosed``): the round and its
+    investors, no amount."""
+    company = _round_company(ctx, kw.start(), st)
+    if company is None:
+        return
+    ckey = company if isinstance(company, str) else company.key
+    roles = [("company", ckey)] + [("leadInvestor", m.key) for m in _lead_investors(ctx, ckey)]
+    roles += [(r, k) for r, k in _same_sentence_investors(ctx, ckey, kw) if (r, k) not in roles
+              and ("leadInvestor", k) not in roles]
+    values = [("roundName", n)] if (n := _round_name(ctx.text)) else []
+    fact = Fact("FundingRound", st.evidence(ctx), roles=tuple(roles), values=tuple(values),
+                date=_date_near(ctx, kw.start()) or _pub(ctx), status=_status(ctx.text, "announced"),
                 reported_by=_reporter(ctx))
     st.last_round, st.last_round_at = fact, ctx.sentence.index
     st.disc.funded = ckey
