@@ -7,9 +7,8 @@ binary ``DEALGRAPH_VIRTUOSO`` names). To run them::
     DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource
     .venv/bin/pytest -m virtuoso tests/graph/test_virtuoso.py       # about 1.5 minutes on 2 cores
 
-(``DEALGRAPH_TEST_VIRTUOSO=1 bash tests/run.sh`` installs the package too, when run as root)
-
-and ``-m "not virtuoso"`` leaves them out where Virtuoso is installed. The module fixture starts one throwaway
+``DEALGRAPH_TEST_VIRTUOSO=1 bash tests/run.sh`` installs the package too (as root), and ``-m "not virtuoso"``
+leaves these tests out where Virtuoso is installed. The module fixture starts one throwaway
 ``virtuoso-t`` (never the system service) in a temporary folder with its own ``virtuoso.ini``: SQL and HTTP ports
 on free 127.0.0.1 ports, a fresh database whose ``dba`` password is ``dba``, the Debian defaults for the SPARQL
 limits (``ResultSetMaxRows`` 10000, ``MaxQueryExecutionTime`` 60) except ``MaxQueryCostEstimationTime = 0``, which
