@@ -417,4 +417,6 @@ def _zh_orgs(text: str, taken: bytearray):
             start, parts, j = ws, parts + 1, j - 1
         if start is None or e - start < 3 or e - start > 14:
             continue
+        if re.match(r"开支|支出|市场|运作|运营|充足|实力|结构|回报|密集|投入", text[e:e + 2]):
+            continue                    # "资本开支", "资本市场": not a name ending in 资本
         yield start, e, text[start:e]

@@ -569,8 +569,11 @@ _METRICS: list[tuple[str, re.Pattern[str]]] = [
     ("loss", re.compile(r"亏损|净亏|\bnet loss\b|\blost\b|\bloss of\b")),
     ("ipoProceeds", re.compile(r"IPO.{0,6}(?:筹集|募资|募集)|(?:筹集|募资|募集).{0,6}IPO|通过IPO|IPO (?:to )?raise")),
     ("netWorth", re.compile(r"个人财富|身家|资产总额|净资产|\bnet worth\b|\bfortune\b")),
-    ("plannedInvestment", re.compile(r"规划了|计划投资|拟投资|投资计划|\bplans to (?:invest|spend)\b|"
-                                     r"\bplanned investment\b|\bpledged\b|\bcommitted to (?:invest|spend)\b")),
+    ("plannedInvestment", re.compile(r"规划了|计划投资|拟投资|投资计划|(?:将|计划|拟|准备)[^，,。；;]{0,10}?投入|"
+                                     r"\bplans to (?:invest|spend)\b|\bplanned investment\b|\bpledged\b|"
+                                     r"\bcommitted to (?:invest|spend)\b|\b(?:is|are|was) committed to "
+                                     r"(?=(?:roughly |about |some |more than |over )?[$€£][\d.,]+\s*(?:trillion|billion|bn|tn)?\s+of\s+(?:infrastructure|computing|compute|"
+                                     r"data[- ]cent(?:er|re)|capital)\s+(?:spending|investment|commitments))")),
     ("revenue", re.compile(r"营收|营业收入|收入|\brevenue\b|\bsales\b")),
 ]
 
@@ -886,7 +889,7 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         for buyer, seller in deals:
             yield from (f for f in [_rel("buysFrom", buyer, seller, ctx, st, status=_status(text))] if f)
         if len(deals) == 1:
-            yield from _contract(ctx, st, *deals[0])
+            yield from _contract(ctx, st, *deals[0], near=deals[0][1].start)
         if deals:
             return
         if not _BUY.search(text) or len({m.key for m in orgs}) < 2:
@@ -916,7 +919,8 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             continue
         seen.add((buyer.key, seller.key))
         yield from (f for f in [_rel("buysFrom", buyer, seller, ctx, st, status=_status(text))] if f)
-        yield from _contract(ctx, st, buyer, seller, near=seller.start if len(pairs) > 1 else None)
+        yield from _contract(ctx, st, buyer, seller, near=seller.start if len(pairs) > 1 or _DEAL_WITH.search(text)
+                             else None)
 
 
 _TOTAL_TO = re.compile(r"\b(?:taking|bringing|lifting|raising|pushing)\s+(?:the\s+|its\s+|their\s+)?(?:total|overall|"
@@ -1243,6 +1247,12 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if org is None:
             org = next((o for o in orgs if 0 <= o.start - person.end <= 8 and re.search(r"of|at|,", text[
                 person.end:o.start])), None)
+        chain = [o for o in orgs if o.end <= kw.start() and re.match(   # "阿里巴巴集团首席执行官、阿里云董事长兼首席执行官吴泳铭"
+            rf"\s*(?:集团|公司)?(?:{_TITLE.pattern})(?:兼(?:{_TITLE.pattern}))?\s*[、，,]\s*", text[o.end:])
+            and re.fullmatch(r"[^。；;]*", text[o.end:kw.start()])]
+        if chain and person.start > kw.start():
+            for o in chain:
+                yield from (f for f in [_rel("executiveOf", person, o, ctx, st)] if f)
         serve = re.search(r"(?:担任|出任|兼任|接任)(?P<o>[^，,。；;]{1,24}?)的?$", text[:kw.start()])
         if serve:                                   # "同时担任特斯拉及SpaceX的行政总裁": every company named
             named = [o for o in orgs if serve.start("o") <= o.start < serve.end("o")]

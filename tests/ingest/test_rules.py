@@ -97,6 +97,12 @@ CASES = [
     ("智谱完成新一轮融资，由杭州城投产业基金（以下简称“杭州城投”）领投。此前杭州城投已多次出手。",
      ["investedIn 杭州城投产业基金 zhipu-ai"], []),
     ("月之暗面成立于2023年。今年1月，公司正式发布了Kimi K2模型。", ["develops moonshot-ai kimi-k2"], []),
+    ("腾讯宣布今年将投入约900亿元用于AI基础设施建设。", ["FinancialMetric tencent"], []),
+    ("Microsoft is committed to about $80 billion of data-centre spending this year, including a $9.7 billion "
+     "agreement with IREN.", ["FinancialMetric microsoft", "buysFrom microsoft iren"], []),
+    ("腾讯当季资本开支约191亿元。", ["FinancialMetric tencent"], ["FinancialMetric 当季资本"]),
+    ("字节跳动首席执行官、抖音集团董事长梁汝波表示，公司将加大投入。",
+     ["executiveOf liang-rubo bytedance"], []),
     ("字节跳动今年计划从英伟达采购价值约百亿元的芯片。", ["buysFrom bytedance nvidia"], []),
     ("Cerebras granted G42 warrants to buy up to 5% of its shares.", ["investedIn g42 cerebras"], []),
     ("Tenstorrent said demand was strong, and its chief operating officer, Keith Witek, confirmed the order.",
