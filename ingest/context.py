@@ -27,6 +27,7 @@ def pure_investor(tags: tuple[str, ...] | set[str]) -> bool:
     t = set(tags)
     return bool(t & {"investor", "sovereign", "bank"}) and not t & {"chip", "cloud", "lab", "bigtech", "hardware"}
 _THE_COMPANY = re.compile(r"该公司|这家公司|該公司|這家公司|该企业|该初创公司|该集团|這家集團|这家集团|該集團|"
+                          r"(?:^|(?<=[，,。；;：:]))集团(?=财务|首席|董事|总裁|创始人|创办人|行政|旗下|副总裁|主席|发言人)|"
                           r"(?:^|(?<=[，,。；;：:]))公司(?=\d|今年|去年|在|已|于|宣布|表示|计划|正在|将|也|的|估值|累计|目前|还|近|刚|此前|随后|成立|正式|发布|推出|披露|称|预计|并|同时|先后)|"
                           r"\b[Tt]he (?:[A-Z][\w-]+ )?(?:[a-z-]+ ){0,2}(?:company|firm|startup|start-up|group|maker|"
                           r"chipmaker|lab|giant|developer|provider|operator)\b|^It\b|(?<=[.,;] )it\b|"
@@ -125,7 +126,9 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
     for m in _THE_COMPANY.finditer(text):
         first = [f for f in found if f.type == "Organization" and f.start < m.start()]
         recent_topic = disc.topic if disc.topic and any(disc.topic in r for r in disc.recent) else None
-        if first and not m.group()[:1].isascii():
+        if m.group() == "集团":                 # "集团财务总监", "集团旗下": the group the article is about
+            add(m, _a_group(disc) or disc.topic or disc.last_org)
+        elif first and not m.group()[:1].isascii():
             add(m, first[0].key)               # 该公司 after a name in the same sentence: that name
         elif m.group() in ("It", "it"):
             add(m, disc.subject or recent_topic or disc.last_org)
@@ -153,6 +156,19 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
             if not any(f.type == "Organization" and f.start < m.start() for f in found):
                 add(m, disc.speaker)
     return out
+
+
+def _a_group(disc: Discourse) -> str | None:
+    """The most mentioned organisation so far that the table calls a group (``软银集团``, ``阿里巴巴集团``)."""
+    from dealgraph.ingest.clean import to_simplified
+    from dealgraph.ingest.gazetteer import default_gazetteer
+
+    table = default_gazetteer().entities
+    for key in sorted(disc.counts, key=lambda k: -disc.counts[k]):
+        e = table.get(key)
+        if e is not None and any(to_simplified(n).endswith("集团") for n in (e.label, *e.names)):
+            return key
+    return None
 
 
 _KIND_TAGS = {"startup": {"lab"}, "start-up": {"lab"}, "lab": {"lab"}, "chipmaker": {"chip"},

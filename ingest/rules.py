@@ -762,7 +762,7 @@ def _explicit_purchases(ctx: SentenceContext, orgs: list[Mention]) -> Iterator[t
             if _CHIP_WORDS.search(tail) or re.search(r"云|服务|算力|系统|产品", tail) or \
                     any(0 <= p.start - sellers[0].end <= 3 for p in products):
                 yield buyers[-1], sellers[0]
-    before_of = lambda pos: [o for o in orgs if o.end <= pos and not re.search(r"[.;。；]", text[o.end:pos])]  # noqa: E731
+    before_of = lambda pos: [o for o in orgs if o.end <= pos and not re.search(r"[;。；]", text[o.end:pos])]  # noqa: E731
     for m in _BUY_FROM_ZH.finditer(text):       # "百川将向阿里巴巴采购云计算资源"
         sellers = _in_span(orgs, m.start("s"), m.end("s"))
         buyers = [o for o in before_of(m.start()) if not sellers or o.key != sellers[-1].key]

@@ -33,7 +33,7 @@ CASES = [
     ("微軟是OpenAI最主要的雲端服務供應商。", ["buysFrom openai microsoft"], []),
     ("Nscale will buy the GPUs from AMD and run them for its customers.", ["buysFrom nscale amd"], []),
     # partners and control
-    ("英伟达与诺基亚宣布合作开发6G网络设备。", ["partnerOf nvidia 诺基亚"], []),
+    ("英伟达与诺基亚宣布合作开发6G网络设备。", ["partnerOf nvidia nokia"], []),
     ("谷歌旗下的DeepMind发布了新模型。", ["controls google google-deepmind"], []),
     ("Instagram, owned by Meta, launched a new AI feature.", ["controls meta-platforms instagram"], []),
     # people
@@ -103,6 +103,9 @@ CASES = [
     ("腾讯当季资本开支约191亿元。", ["FinancialMetric tencent"], ["FinancialMetric 当季资本"]),
     ("字节跳动首席执行官、抖音集团董事长梁汝波表示，公司将加大投入。",
      ["executiveOf liang-rubo bytedance"], []),
+    ("阿里巴巴集团公布季度业绩。集团首席财务官徐宏表示，云业务增长强劲。", ["executiveOf toby-xu alibaba"], []),
+    ("据报，日本电讯商软银公司（SoftBank Corp.）今年已向英伟达采购逾4,000颗GPU。",
+     ["buysFrom softbank-corp nvidia"], ["buysFrom nvidia softbank-corp"]),
     ("字节跳动今年计划从英伟达采购价值约百亿元的芯片。", ["buysFrom bytedance nvidia"], []),
     ("Cerebras granted G42 warrants to buy up to 5% of its shares.", ["investedIn g42 cerebras"], []),
     ("Tenstorrent said demand was strong, and its chief operating officer, Keith Witek, confirmed the order.",
