@@ -41,7 +41,7 @@ from rdflib.compare import isomorphic
 from dealgraph.api import KnowledgeGraph
 from dealgraph.errors import StoreError
 from dealgraph.graph.queries import named_query, names, results_to_rows
-from dealgraph.graph.remote import UNION_GRAPH, UPDATE_CHUNK, RemoteStore, _Answer
+from dealgraph.graph.remote import MAX_DATASET_GRAPHS, UNION_GRAPH, UPDATE_CHUNK, RemoteStore, _Answer
 from dealgraph.graph.store import Store
 from tests.conftest import FIXTURES, SEED, run_cli
 from tests.graph.test_remote import (
@@ -98,7 +98,7 @@ MaxClientConnections = 10
 Charset              = UTF-8
 
 [SPARQL]
-ResultSetMaxRows           = 10000
+ResultSetMaxRows           = {max_rows}
 MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime      = 60
 """
@@ -146,8 +146,9 @@ def _die_with_parent() -> None:
 
 
 @contextmanager
-def virtuoso_server(folder: Path, *, wait: float = 120.0) -> Iterator[Virtuoso]:
+def virtuoso_server(folder: Path, *, wait: float = 120.0, max_rows: int = 10_000) -> Iterator[Virtuoso]:
     """``virtuoso-t`` in the foreground with a fresh database in ``folder`` on free loopback ports; stopped after.
+    ``max_rows`` is its ``ResultSetMaxRows`` (Debian's 10,000 by default; the benchmark needs more).
 
     Raises ``RuntimeError`` when the binary is missing, the server exits or does not answer within ``wait`` s.
     """
@@ -157,7 +158,8 @@ def virtuoso_server(folder: Path, *, wait: float = 120.0) -> Iterator[Virtuoso]:
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     ini = folder / "virtuoso.ini"
-    ini.write_text(_INI.format(dir=folder, sql_port=_free_port(), http_port=(port := _free_port())), encoding="utf-8")
+    ini.write_text(_INI.format(dir=folder, sql_port=_free_port(), http_port=(port := _free_port()), max_rows=max_rows),
+                   encoding="utf-8")
     base = f"http://127.0.0.1:{port}"
     log = (folder / "virtuoso-t.out").open("wb")
     proc = subprocess.Popen([cmd, "-f", "-c", str(ini)], cwd=folder, stdout=log, stderr=subprocess.STDOUT,
@@ -430,6 +432,24 @@ def test_big_articles_are_written_in_pieces_and_cut_answers_are_errors(fresh):
             rs.query("SELECT * WHERE { ?s ?p ?o }")
         assert rs.remove_article(big) == 10_501
         assert len(rs.query("CONSTRUCT WHERE { ?s ?p ?o }")) == n + 1
+
+
+def test_many_article_graphs(fresh, caplog):
+    """Virtuoso echoes each named graph of the dataset as a header line (more than the 100 http.client reads by
+    default); past MAX_DATASET_GRAPHS, GRAPH ?g sees every graph on the server, with a warning."""
+    per_graph = PREFIXES + "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    graphs = [f"https://w3id.org/dealgraph/doc/many{i:03d}" for i in range(MAX_DATASET_GRAPHS + 4)]
+    with Store.open(fresh.url) as rs:
+        for i, g in enumerate(graphs):
+            rs.put_article(g, _many(g, 1 + i % 3))
+            if i == 120:
+                got = {r["g"].value: int(r["n"].value) for r in rs.query(per_graph)}
+                assert got == {h: 2 + j % 3 for j, h in enumerate(graphs[:121])}
+        assert rs.graph_count() == len(graphs)
+        assert list(rs.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))[0]["n"].value == str(len(graphs) + 3)
+        got = {r["g"].value: int(r["n"].value) for r in rs.query(per_graph)}
+        assert {g: got.get(g) for g in graphs} == {g: 2 + j % 3 for j, g in enumerate(graphs)}
+        assert UNION_GRAPH in got and "GRAPH ?g sees every graph on the server" in caplog.text
 
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
