@@ -304,8 +304,16 @@ def find_cycles(g: nx.DiGraph, *, max_length: int = 4, top: int | None = None, c
         return CycleSearch((), True, 0, 0.0)
     walk = _Walk(g, committed_only, max_length, t0 + time_limit, max_cycles)
 
+    leg_memo: dict[tuple[str, str], Leg | None] = {}
+
+    def leg(u: str, v: str) -> Leg | None:
+        got = leg_memo.get((u, v), leg_memo)
+        if got is leg_memo:
+            got = leg_memo[(u, v)] = _best_leg(g, u, v, committed_only)
+        return got  # type: ignore[return-value]
+
     def legs_of(nodes: tuple[str, ...]) -> tuple[Leg, ...]:
-        return tuple(_best_leg(g, u, v, committed_only) for u, v in zip(nodes, nodes[1:] + nodes[:1], strict=True))
+        return tuple(leg(u, v) for u, v in zip(nodes, nodes[1:] + nodes[:1], strict=True))  # type: ignore[misc]
 
     def keep(nodes: tuple[str, ...]) -> bool:
         if window_months is None:
