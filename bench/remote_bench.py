@@ -1,15 +1,17 @@
 """The remote store beside the embedded one: write throughput and query latency, printed, never asserted.
 
-Extracts ``n`` generated articles once (``bench.generate``), then, for the embedded on-disk ``Store`` and for an
+Extracts ``n`` generated articles once (``bench.generate``), then, for the embedded on-disk ``Store``, for an
 Oxigraph server reached over HTTP (``RemoteStore``; started here with ``oxigraph serve`` unless ``--url`` names
-one), measures:
+one) and, with ``--virtuoso``, for a throwaway Virtuoso (``virtuoso-t`` started as ``tests/graph/test_virtuoso.py``
+starts it; writes through ``/sparql-auth`` with Digest, the union kept in a named graph), measures:
 
-1. writing every article graph (``put_article``: one GSP ``PUT`` per article on the server): articles/s, quads/s;
+1. writing every article graph (``put_article``: one update request per article on the server, each keeping the
+   union beside it): articles/s, quads/s;
 2. the re-ingest check (``article_extractor`` per article): lookups/s;
 3. latency, median of repeated runs: a packaged query with a binding, a COUNT over the union, the three SELECTs
    of the networkx view (``build_view``), and an N-Quads export.
 
-``python -m bench.remote_bench -n 300 [--url http://127.0.0.1:7878] [--json out.json]``
+``python -m bench.remote_bench -n 300 [--url http://127.0.0.1:7878] [--virtuoso] [--json out.json]``
 """
 
 from __future__ import annotations
@@ -134,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-n", type=int, default=300, help="articles")
     ap.add_argument("--runs", type=int, default=20, help="repetitions per latency figure")
     ap.add_argument("--url", help="an existing (empty) Oxigraph-style server instead of starting one")
+    ap.add_argument("--virtuoso", action="store_true", help="also a throwaway Virtuoso (needs virtuoso-t: "
+                    "apt-get install virtuoso-opensource)")
     ap.add_argument("--json", help="append the figures to this JSON file")
     args = ap.parse_args(argv)
     rep = Report("remote store")
@@ -149,6 +153,13 @@ def main(argv: list[str] | None = None) -> int:
             with RemoteStore.from_url(url) as s:
                 remote = measure(s, articles, args.runs)
         _report(rep, "oxigraph serve", remote, args.n, quads, local)
+        if args.virtuoso:
+            from tests.graph.test_virtuoso import virtuoso_server
+
+            with virtuoso_server(Path(tmp) / "virtuoso", max_rows=10_000_000) as v:
+                with RemoteStore.from_url(v.url, env=v.env) as s:
+                    virt = measure(s, articles, args.runs)
+            _report(rep, "virtuoso-t", virt, args.n, quads, local)
     rep.save(args.json)
     return 0
 
