@@ -182,14 +182,14 @@ class KnowledgeGraph:
         """The entity called ``name`` in any language or script (``輝達`` and ``Nvidia`` give the same)."""
         from dealgraph.ingest.clean import fold
 
-        want = fold(name)
+        from dealgraph.graph.view import name_index
+
         view = self.view()
         best = None
-        for n, d in view.nodes(data=True):
-            names = {fold(x) for x in d["names"]} | {fold(d["label"] or "")}
-            if want in names:
-                best = EntityRef(n, d["label"], d["type"], tuple(d["names"]))
-                break
+        iri = name_index(view).get(fold(name))
+        if iri is not None:
+            d = view.nodes[iri]
+            best = EntityRef(iri, d["label"], d["type"], tuple(d["names"]))
         if best is None:
             from dealgraph.ingest.gazetteer import default_gazetteer
 

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from dealgraph.ontology.namespace import DG
 
-__all__ = ["build_view", "MONEY_FLOW", "money_flow"]
+__all__ = ["name_index", "build_view", "MONEY_FLOW", "money_flow"]
 
 MONEY_FLOW = ("investedIn", "buysFrom")
 _P = f"PREFIX dg: <{DG._NS}> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> " \
@@ -158,6 +158,7 @@ def _finish(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         pairs = sorted(zip(d["sources"], d["urls"], strict=True), key=lambda x: x[0])
         d["sources"], d["urls"] = [a for a, _ in pairs], [b for _, b in pairs]
         d["evidence"] = sorted(d["evidence"])
+    name_index(g)                            # built with the view, cached with it
     return g
 
 
@@ -191,3 +192,19 @@ def money_flow(view: nx.MultiDiGraph) -> nx.DiGraph:
             d.add_edge(u, v, legs=[])
         d[u][v]["legs"].append((k, data))
     return d
+
+
+def name_index(view: nx.MultiDiGraph) -> dict[str, str]:
+    """Folded name → entity IRI for every name of every node (the first node wins a shared name), built once per
+    view and kept in ``view.graph``: looking a name up is then one dict access, not a scan of 20,000 nodes."""
+    idx = view.graph.get("name_index")
+    if idx is None:
+        from dealgraph.ingest.clean import fold
+
+        idx = {}
+        for n, d in view.nodes(data=True):
+            for x in (*d.get("names", ()), d.get("label") or ""):
+                if x:
+                    idx.setdefault(fold(x), n)
+        view.graph["name_index"] = idx
+    return idx
