@@ -6,6 +6,7 @@ Node = entity IRI with ``label``, ``type``, ``names``, ``valuation``; edge key =
 
 from __future__ import annotations
 
+import weakref
 from decimal import Decimal
 
 import networkx as nx
@@ -182,15 +183,26 @@ def _merge_edge(data: dict, r) -> None:
         data["status"] = st
 
 
+_FLOWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def money_flow(view: nx.MultiDiGraph) -> nx.DiGraph:
-    """The money-flow ``DiGraph``: an edge u → v when u invests in or buys from v (legs kept in ``legs``)."""
+    """The money-flow ``DiGraph``: an edge u → v when u invests in or buys from v (legs kept in ``legs``).
+    Made once per view object (callers must not change it)."""
+    got = _FLOWS.get(view)
+    if got is not None:
+        return got
+    legs: dict[tuple, list] = {}
+    for u, nbrs in view.adjacency():
+        for v, keyed in nbrs.items():
+            if u == v:
+                continue
+            for k, data in keyed.items():
+                if k in MONEY_FLOW:
+                    legs.setdefault((u, v), []).append((k, data))
     d = nx.DiGraph()
-    for u, v, k, data in view.edges(keys=True, data=True):
-        if k not in MONEY_FLOW or u == v:
-            continue
-        if not d.has_edge(u, v):
-            d.add_edge(u, v, legs=[])
-        d[u][v]["legs"].append((k, data))
+    d.add_edges_from((u, v, {"legs": ls}) for (u, v), ls in legs.items())
+    _FLOWS[view] = d
     return d
 
 
