@@ -180,9 +180,8 @@ class KnowledgeGraph:
 
     def entity(self, name: str) -> EntityRef:
         """The entity called ``name`` in any language or script (``輝達`` and ``Nvidia`` give the same)."""
-        from dealgraph.ingest.clean import fold
-
         from dealgraph.graph.view import name_index
+        from dealgraph.ingest.clean import fold
 
         view = self.view()
         best = None
@@ -219,6 +218,19 @@ class KnowledgeGraph:
         """Everything known about one entity, each fact with its sources (see ``graph.show``)."""
         from dealgraph.graph.show import entity_report
 
+        if self._view is None and self._mem is None and isinstance(self.path, Path):
+            s = self._store()          # cold, on disk: read only this entity from the indexes, not the whole view
+            try:
+                if s.oxigraph is not None and (iri := _iri_by_exact_name(s, name)) is not None:
+                    import pyoxigraph as ox
+
+                    from dealgraph.graph.view import local_view
+
+                    lv = local_view(s.oxigraph, iri, ox.DefaultGraph() if s._merged() else None)
+                    if iri in lv:
+                        return entity_report(s, lv, iri)
+            finally:
+                self._done(s)
         ref = self.entity(name)
         s = self._store()
         try:
@@ -307,6 +319,28 @@ def commit(store: Store, graph: str, quads, extractor: str) -> str:
         return "unchanged"
     store.put_article(graph, quads)
     return "updated" if old else "added"
+
+
+def _iri_by_exact_name(s: Store, name: str) -> str | None:
+    """The entity whose table key or whose label / other name is exactly ``name`` (index look-ups only); None
+    sends the caller to the full, folded look-up through the view."""
+    import pyoxigraph as ox
+
+    from dealgraph.graph.rdf import _lang_of
+    from dealgraph.ingest.gazetteer import default_gazetteer
+
+    st = s.oxigraph
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    key = default_gazetteer().lookup(name)
+    if key:
+        iri = f"https://w3id.org/dealgraph/id/{key}"
+        if next(iter(st.quads_for_pattern(ox.NamedNode(iri), rdf_type, None, None)), None) is not None:
+            return iri
+    for pred in ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#altLabel"):
+        for lang in dict.fromkeys((_lang_of(name), "en", "zh-Hans", "zh-Hant")):
+            for q in st.quads_for_pattern(None, ox.NamedNode(pred), ox.Literal(name, language=lang), None):
+                return q.subject.value
+    return None
 
 
 def _generation(s: Store, path: Path | str | None) -> object:

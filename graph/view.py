@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from dealgraph.ontology.namespace import DG
 
-__all__ = ["name_index", "build_view", "MONEY_FLOW", "money_flow"]
+__all__ = ["name_index", "local_view", "build_view", "MONEY_FLOW", "money_flow"]
 
 MONEY_FLOW = ("investedIn", "buysFrom")
 _P = f"PREFIX dg: <{DG._NS}> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> " \
@@ -220,3 +220,74 @@ def name_index(view: nx.MultiDiGraph) -> dict[str, str]:
                     idx.setdefault(fold(x), n)
         view.graph["name_index"] = idx
     return idx
+
+
+_CONTROL = ("controls", "acquired")
+
+
+def local_view(ox_store, iri: str, graph=None) -> nx.MultiDiGraph:
+    """The part of ``build_view`` that ``show`` reads for one entity, straight from the quad indexes: its
+    relations both ways and every chain of control below it. A few index look-ups instead of loading the whole
+    view (2 s at a million triples): ``show`` on a cold store answers in tens of milliseconds."""
+    nn = ox.NamedNode
+    preds = {k: nn(iri_) for k, iri_ in (
+        ("s", _RDF + "subject"), ("p", _RDF + "predicate"), ("o", _RDF + "object"), ("ev", f"{DG._NS}evidence"),
+        ("amount", f"{DG._NS}amount"), ("cur", f"{DG._NS}currency"), ("date", f"{DG._NS}date"),
+        ("status", f"{DG._NS}status"), ("g", "http://www.w3.org/ns/prov#wasDerivedFrom"))}
+    source = nn("http://purl.org/dc/terms/source")
+
+    def one(subject, pred):
+        got = None
+        for q in ox_store.quads_for_pattern(subject, pred, None, graph):
+            got = q.object
+        return got
+
+    def statements(node: str, role: str) -> list:
+        return [q.subject for q in ox_store.quads_for_pattern(None, preds[role], nn(node), graph)]
+
+    g = nx.MultiDiGraph()
+    rows, seen, todo, done = [], set(), [iri], set()
+    while todo:                                   # the entity, then down every chain of control
+        node = todo.pop()
+        if node in done:
+            continue
+        done.add(node)
+        for st in statements(node, "s") + (statements(node, "o") if node == iri else []):
+            if st in seen:
+                continue
+            seen.add(st)
+            row = _Row({k: one(st, p) for k, p in preds.items()})
+            if row["s"] is None or row["o"] is None or row["p"] is None or row["ev"] is None:
+                continue
+            row["src"] = one(row["g"], source) if row["g"] is not None else None
+            if row["g"] is None:
+                continue
+            rows.append(row)
+            if row["s"].value == node and row["p"].value.rsplit("#", 1)[-1] in _CONTROL:
+                todo.append(row["o"].value)
+    rdf_type = nn(_RDF + "type")
+    nodes = {iri} | {r[k].value for r in rows for k in ("s", "o")}
+    for n in nodes:
+        typ = next((q.object.value.rsplit("#", 1)[-1] for q in ox_store.quads_for_pattern(nn(n), rdf_type, None, graph)
+                    if q.object.value.rsplit("#", 1)[-1] in _CLASSES), None)
+        if typ is None:
+            continue
+        d = {"label": None, "type": typ, "names": set(), "valuation": None, "valuation_currency": None,
+             "valuation_date": None}
+        for pred, is_label in (("http://www.w3.org/2000/01/rdf-schema#label", True),
+                               ("http://www.w3.org/2004/02/skos/core#altLabel", False)):
+            for q in ox_store.quads_for_pattern(nn(n), nn(pred), None, graph):
+                d["names"].add(q.object.value)
+                if is_label and (d["label"] is None or getattr(q.object, "language", None) == "en"):
+                    d["label"] = q.object.value
+        g.add_node(n, **d)
+    for r in rows:
+        _add_edge(g, r)
+    for _, d in g.nodes(data=True):
+        d["label"] = d["label"] or (sorted(d["names"])[0] if d["names"] else None)
+        d["names"] = sorted(d["names"])
+    for _, _, d in g.edges(data=True):
+        pairs = sorted(zip(d["sources"], d["urls"], strict=True), key=lambda x: x[0])
+        d["sources"], d["urls"] = [a for a, _ in pairs], [b for _, b in pairs]
+        d["evidence"] = sorted(d["evidence"])
+    return g
