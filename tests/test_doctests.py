@@ -10,7 +10,8 @@ import pytest
 MODULES = ["dealgraph.api", "dealgraph.graph.cycles", "dealgraph.graph.related", "dealgraph.graph.store",
            "dealgraph.graph.queries", "dealgraph.ingest.amounts", "dealgraph.ingest.clean", "dealgraph.ingest.dates",
            "dealgraph.ingest.gazetteer", "dealgraph.ingest.mentions", "dealgraph.ingest.pipeline",
-           "dealgraph.ingest.sentences", "dealgraph.ontology.namespace"]
+           "dealgraph.ingest.sentences", "dealgraph.ontology.namespace", "dealgraph.graph.remote",
+           "dealgraph.graph.guard"]
 
 
 @pytest.mark.parametrize("name", MODULES)
