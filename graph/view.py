@@ -242,11 +242,22 @@ def local_view(ox_store, iri: str, graph=None) -> nx.MultiDiGraph:
             got = q.object
         return got
 
+    by_iri = {p.value: k for k, p in preds.items()}
+
+    def statement(st) -> dict:
+        """Every property of one statement node in one index scan (the last value wins, as in ``one``)."""
+        row = dict.fromkeys(preds)
+        for q in ox_store.quads_for_pattern(st, None, None, graph):
+            k = by_iri.get(q.predicate.value)
+            if k is not None:
+                row[k] = q.object
+        return row
+
     def statements(node: str, role: str) -> list:
         return [q.subject for q in ox_store.quads_for_pattern(None, preds[role], nn(node), graph)]
 
     g = nx.MultiDiGraph()
-    rows, seen, todo, done = [], set(), [iri], set()
+    rows, seen, todo, done, sources = [], set(), [iri], set(), {}
     while todo:                                   # the entity, then down every chain of control
         node = todo.pop()
         if node in done:
@@ -256,12 +267,14 @@ def local_view(ox_store, iri: str, graph=None) -> nx.MultiDiGraph:
             if st in seen:
                 continue
             seen.add(st)
-            row = _Row({k: one(st, p) for k, p in preds.items()})
-            if row["s"] is None or row["o"] is None or row["p"] is None or row["ev"] is None:
+            row = _Row(statement(st))
+            if row["s"] is None or row["o"] is None or row["p"] is None or row["ev"] is None or row["g"] is None:
                 continue
-            row["src"] = one(row["g"], source) if row["g"] is not None else None
-            if row["g"] is None:
-                continue
+            if node != iri and row["p"].value.rsplit("#", 1)[-1] not in _CONTROL:
+                continue                          # below the entity only the chains of control matter
+            if row["g"] not in sources:
+                sources[row["g"]] = one(row["g"], source)
+            row["src"] = sources[row["g"]]
             rows.append(row)
             if row["s"].value == node and row["p"].value.rsplit("#", 1)[-1] in _CONTROL:
                 todo.append(row["o"].value)
