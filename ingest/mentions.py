@@ -54,6 +54,8 @@ _NOT_NAME = {"the", "a", "an", "in", "on", "at", "as", "by", "for", "from", "wit
              "many", "most", "more", "few", "each", "every", "both", "one", "two", "three", "ipo", "ai", "gpu",
              "gpus", "genai", "agi", "cpo", "ts", "gw", "mw", "kw", "tw", "q1", "q2", "q3", "q4", "h1", "h2", "fy",
              "esg", "pc", "pcs", "api", "apis", "llm", "llms", "asic", "cpu", "cpus", "tpu", "hbm", "ev", "evs",
+             "asi", "agents", "capex", "arr", "roi", "saas", "paas", "iaas", "npu", "npus", "dpu", "fpga", "soc",
+             "cagr", "eps", "ebitda", "yoy", "qoq", "mou", "loi", "jv", "m&a", "vc", "pe", "lp", "gp", "aum",
              "the company", "data", "center", "centers", "series", "round", "billion", "million", "trillion",
              "year", "week", "month", "day", "new", "s", "no", "yes", "ok", "i", "ii", "iii", "x", "ip", "it's",
              "mr", "ms", "dr", "st", "vs", "am", "pm", "gmt", "utc", "hk", "uk", "eu", "un", "usd", "eur", "cny",
@@ -82,7 +84,7 @@ _TITLE_ZH = re.compile(
     r"给出|拿出|向|上任|接受|\s|\(|（|$)")
 _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
                 "卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-                "贠闫")
+                "贠闫茹洪卿文殷包岳倪欧阳柳施辛甘樊聂温庞冉翟邢骆焦牛单鲁童葛")
 
 
 def new_key(name: str) -> str:
@@ -419,4 +421,7 @@ def _zh_orgs(text: str, taken: bytearray):
             continue
         if re.match(r"开支|支出|市场|运作|运营|充足|实力|结构|回报|密集|投入", text[e:e + 2]):
             continue                    # "资本开支", "资本市场": not a name ending in 资本
+        if re.match(r"公司|机构|经理|从业|行业|领域|企业|板块|概念|股|巨头|厂商|大厂|[A-Za-z]", text[e:e + 2]) \
+                or re.match(r"互联网|人民币|美元|港股|美股|A股|国内|海外|国际|全球|头部|地方|大型|知名|老牌", text[start:e]):
+            continue                    # "互联网科技公司", "瑞士工业集团ABB": a kind of company, not its name
         yield start, e, text[start:e]
