@@ -1,0 +1,144 @@
+"""Ownership, founders and acquisitions: ``谷歌旗下的DeepMind``, ``DeepSeek was founded by Liang Wenfeng``, ``百度收购了昆仑芯``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dealgraph.ingest.context import SentenceContext
+from dealgraph.ingest.model import Fact
+from dealgraph.ingest.rules.common import (
+    _ACQ,
+    _APPOSITIVE,
+    _CHIP_WORDS,
+    _TITLE_CHAIN,
+    RuleState,
+    _as_mention,
+    _listed_after,
+    _rel,
+    _status,
+)
+
+__all__ = ["rule_control", "rule_founded_acquired"]
+
+
+_CONTROL = re.compile(r"旗下|控股|控制|母公司|子公司|国有|国资|\bowned by\b|\bsubsidiary\b|\bparent\b|\bunit of\b|"
+                      r"[\w-]+-owned\b|\bcontrols?\b|\bcontrolled by\b")
+_FOUND = re.compile(r"联合创始人|共同创办人|创始人|创办人|创立|创办|创建|成立|\bfounded\b|\bfounder\b|\bco-founder\b|\bco-founded\b")
+
+
+def rule_control(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``A旗下的B``, ``Alphabet's Google``, ``其创办或收购的A、B和C``, ``B, owned by A``."""
+    text = ctx.text
+    owners = [m for m in ctx.mentions if m.type in ("Person", "Organization")]
+    for kw in _CONTROL.finditer(text):
+        before = [m for m in owners if m.end <= kw.start() and kw.start() - m.end <= 4]
+        after = [m for m in ctx.mentions if m.type in ("Organization", "Product", "Facility") and m.start >= kw.end()
+                 and m.start - kw.end() <= 16 and not re.search(r"[、，,。；;]", ctx.text[kw.end():m.start])]
+        if kw.group() in ("旗下",) and before and after:
+            yield from (f for f in [_rel("controls", before[-1], after[0], ctx, st)] if f)
+        elif re.match(r"owned by|controlled by|subsidiary|unit of", kw.group()) and after:
+            subs = [m for m in ctx.orgs() if m.end <= kw.start()]
+            if subs:
+                yield from (f for f in [_rel("controls", after[0], subs[-1], ctx, st)] if f)
+    for m in re.finditer(r"(?P<o>[A-Z][\w.]*)-(?:owned|controlled)\s+(?P<s>[A-Z][\w.-]*)|"
+                         r"(?P<s2>[A-Z][\w.-]*)\s+(?:parent|owner)\s+(?P<o2>[A-Z][\w.-]*)", ctx.sentence.text):
+        o_pos, s_pos = (m.start("o"), m.start("s")) if m["o"] else (m.start("o2"), m.start("s2"))
+        owner = next((x for x in ctx.orgs() if x.start == o_pos), None)
+        owned = next((x for x in ctx.mentions if x.start == s_pos and x.type in ("Organization", "Product")), None)
+        if owner and owned:
+            yield from (f for f in [_rel("controls", owner, owned, ctx, st)] if f)
+    # "Alphabet's Google", "SoftBank's Arm": a company's company is its unit, unless a deal noun follows
+    for m in re.finditer(r"(?P<o>[\w.-]+)['’]s (?P<s>[\w.-]+)(?P<next> \w+)?", ctx.sentence.text):
+        a = [x for x in ctx.orgs() if x.start == m.start("o")]
+        b = [x for x in ctx.orgs() if x.start == m.start("s") and x.end >= m.end("s")]
+        if a and b and not re.match(r" (?:deal|deals|partnership|investment|investments|stake|shares|contract|"
+                                    r"agreement|chips?|GPUs?|cloud|services?|models?|valuation|rival|and|or)$",
+                                    m["next"] or ""):
+            yield from (f for f in [_rel("controls", a[0], b[0], ctx, st)] if f)
+    # "(其)创办或收购的A、B和C" / "马斯克收购的X": a person's companies
+    for kw in re.finditer(r"(?:创办|创立)或收购的|收购的|创办的|创立的", text):
+        who = [m for m in ctx.mentions if m.type in ("Person", "Organization") and m.end <= kw.start()
+               and kw.start() - m.end <= 12]
+        if not who:
+            continue
+        listed = _listed_after(ctx, kw.end())
+        for o in listed:
+            if "收购" in kw.group() and "或" not in kw.group():
+                yield from (f for f in [_rel("acquired", who[-1], o, ctx, st)] if f)
+            if who[-1].type == "Person" or "收购" in kw.group():
+                yield from (f for f in [_rel("controls", who[-1], o, ctx, st)] if f)
+            if "或" not in kw.group() and ("创" in kw.group()):
+                yield from (f for f in [_rel("founded", who[-1], o, ctx, st)] if f)
+
+
+def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``马斯克于2023年创立的xAI``, ``甲骨文创始人Larry Ellison``, ``founded by A``, ``A acquired B``."""
+    text = ctx.text
+    people = [m for m in ctx.mentions if m.type == "Person"]
+    orgs = ctx.orgs()
+    for kw in _FOUND.finditer(text):
+        if re.search(r"创始人|创办人|founder|co-founder", kw.group()):
+            person = next((p for p in people if 0 <= p.start - kw.end() <= 8 or 0 <= p.start - kw.end() <= 40 and
+                           _TITLE_CHAIN.fullmatch(text[kw.end():p.start])), None) or \
+                next((p for p in reversed(people) if 0 <= kw.start() - p.end <= 3 or 0 <= kw.start() - p.end <= 40
+                      and _APPOSITIVE.fullmatch(text[p.end:kw.start()])), None)
+            org = next((o for o in reversed(orgs) if 0 <= kw.start() - o.end <= 4 or re.fullmatch(
+                r"['’]s\s+(?:co-)?", text[o.end:kw.start()])), None) or \
+                next((o for o in orgs if re.match(r"\s*(?:of|at)\s*$", text[kw.end():o.start])), None)
+            if person and org:
+                yield from (f for f in [_rel("founded", person, org, ctx, st)] if f)
+                if re.search(r"兼\S{0,4}(?:董事长|CEO|首席执行官|总裁)|and (?:CEO|chief executive|chairman)", text):
+                    yield from (f for f in [_rel("executiveOf", person, org, ctx, st)] if f)
+            continue
+        if kw.group() in ("founded", "co-founded"):
+            by = re.match(r"\s+(?:in \d{4} )?by\s+", text[kw.end():])
+            org = next((o for o in reversed(orgs) if o.end <= kw.start()), None)
+            if by and org:
+                start = kw.end() + by.end()
+                direct = [m for m in ctx.mentions if m.type in ("Person", "Organization") and m.start == start]
+                colon = re.match(r"[^.;:]{0,40}:", text[start:])
+                founders = direct or ([p for p in people if p.start > start + colon.end() - 1] if colon else [])
+                for who in founders:
+                    yield from (f for f in [_rel("founded", who, org, ctx, st)] if f)
+                continue
+            withm = re.match(r"\s+(?:the company |it )?(?:in \d{4} )?with\s+", text[kw.end():])
+            if withm:
+                founder = next((p for p in reversed(people) if p.end <= kw.start()), None)
+                org = next((o for o in orgs if re.match(r"\s+", text[kw.end():o.start]) or o.how == "reference"
+                            and o.start >= kw.end()), None) or (st.disc.topic and _as_mention(st.disc.topic))
+                others = [p for p in people if p.start > kw.end() + withm.end() - 1]
+                for who in ([founder] if founder else []) + others:
+                    if org is not None:
+                        yield from (f for f in [_rel("founded", who, org, ctx, st)] if f)
+                continue
+        by = re.search(r"由(?P<who>[^，,。；;]{1,40}?)(?:于[^，,。；;]{1,12}?)?(?:共同|联合|一起)?$", text[:kw.start()])
+        if by and kw.group() in ("创立", "创办", "创建", "成立"):      # "智谱由唐杰等人共同创立": every person named
+            founders = [p for p in people if by.start("who") <= p.start < by.end("who")]
+            owner = next((o for o in reversed(orgs) if o.end <= by.start() and not re.search(
+                r"[，,。；;]", text[o.end:by.start()])), None)
+            if founders and owner:
+                for who in founders:
+                    yield from (f for f in [_rel("founded", who, owner, ctx, st)] if f)
+                continue
+        who = next((m for m in reversed(ctx.mentions) if m.type in ("Person",) and 0 <= kw.start() - m.end <= 10),
+                   None)
+        org = next((o for o in orgs if 0 <= o.start - kw.end() <= 10), None)
+        if who and org and re.search(r"的|\bin\b|\s", text[kw.end():org.start] or "的"):
+            yield from (f for f in [_rel("founded", who, org, ctx, st)] if f)
+    for kw in _ACQ.finditer(text):
+        if re.search(r"创办|创立", text[max(0, kw.start() - 4):kw.start()]):
+            continue
+        agents = [m for m in ctx.mentions if m.type in ("Person", "Organization") and m.end <= kw.start()
+                  and not ctx.is_source(m)]
+        adjacent = [m for m in agents if kw.start() - m.end <= 3 and not re.search(r"[,，]", text[m.end:kw.start()])]
+        who = adjacent[-1] if adjacent else (agents[0] if agents else None)
+        if who is not None and who.type == "Person" and not adjacent and st.disc.person_org.get(who.key):
+            who = _as_mention(st.disc.person_org[who.key])     # "CEO X agreed to buy Y": the company buys
+        obj = [o for o in orgs if 0 <= o.start - kw.end() <= 30 and not re.search(r"[，,。；;]", text[kw.end():o.start])
+               and not (kw.group().isascii() and _CHIP_WORDS.search(text[kw.end():o.start])
+                        and not re.search(r"\b(?:maker|company|firm|startup|designer|provider)\s*$", text[kw.end():o.start]))]
+        if who and obj:
+            yield from (f for f in [_rel("acquired", who, obj[0], ctx, st, status=_status(text, "completed"))] if f)
+            if who.type == "Person":
+                yield from (f for f in [_rel("controls", who, obj[0], ctx, st)] if f)

@@ -1,0 +1,260 @@
+"""Funding rounds and their investors: ``Anthropic完成130亿美元F轮融资，由ICONIQ领投，富达跟投``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dealgraph.ingest.amounts import AmountMatch
+from dealgraph.ingest.context import SentenceContext
+from dealgraph.ingest.model import Fact, Mention
+from dealgraph.ingest.rules.common import (
+    _GOT_ZH,
+    _INVESTORS_WORD,
+    _PAREN,
+    RuleState,
+    _clause_bounds,
+    _coordinated_before,
+    _date_near,
+    _first_after,
+    _pub,
+    _pure_investor,
+    _rel,
+    _reporter,
+    _status,
+)
+
+__all__ = ["rule_funding_round", "rule_round_investors", "rule_investor_roles"]
+
+
+_ROUND = re.compile(r"(?P<zh>(?:Pre-?)?[A-H]\+{0,2}|天使|种子|战略)\s*轮|\b(?:Series|series)\s+(?P<en>[A-H]\+?)\b|"
+                    r"\b(?P<seed>seed|pre-seed|angel) round\b")
+_RAISE = re.compile(r"融资|募资|募集|筹集|筹资|\braised?\b|\braising\b|\bfunding round\b|\bnew funding\b|"
+                    r"\bround of funding\b|\binvestment round\b|\bfundraise\b|\bfunding\b|\b(?:Series [A-H]\+?|seed) round\b|"
+                    r"\blead(?:s|ing)? (?:an? )?investment\b")
+_LEAD = re.compile(r"领投|牵头|\bled by\b|\bleads?\b|\bled\b|\bco-led\b|\bleading\b")
+_STRATEGIC = re.compile(r"战略投资|\bstrategic\b")
+_VALUATION_WORD = re.compile(r"估值|valuation|valued at|post-money|投后")
+
+
+def _round_name(text: str) -> str | None:
+    m = _ROUND.search(text)
+    if not m:
+        return None
+    if m["zh"]:
+        z = m["zh"]
+        return {"天使": "Angel", "种子": "Seed", "战略": "Strategic"}.get(z, f"Series {z}".replace("Series Pre", "Pre-"))
+    if m["en"]:
+        return f"Series {m['en']}"
+    return m["seed"].capitalize()
+
+
+def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """A company raising money: ``xAI完成E轮融资，共筹集200亿美元``; ``Mistral raised 1.7 billion euros``;
+    ``月之暗面获得腾讯5亿美元的战略投资``; investors named in the same sentence join the round."""
+    text = ctx.text
+    kw = _RAISE.search(text) or _ROUND.search(text) or _GOT_ZH.search(text)
+    money = ctx.money()
+    if not kw:
+        return
+    if not money:                        # "完成B轮融资，金额未披露": a named round, its amount not given
+        if (_ROUND.search(text) or _LEAD.search(text)) and _UNDISCLOSED_DONE.search(text):
+            yield from _round_without_amount(ctx, st, kw)
+        return
+    if _TOTAL.search(text):              # "30家机构共投资MiniMax 15亿美元": a total, not one round
+        company = _round_company(ctx, kw.start(), st)
+        st.disc.funded = company if isinstance(company, str) else (company.key if company else st.disc.funded)
+        return
+    if re.search(r"债务融资|债券|贷款|\bdebt\b|\bloan\b|\bbonds?\b", text) or \
+            re.search(r"IPO|上市|\bpublic offering\b|\blisting\b", text[max(0, kw.start() - 4):kw.end() + 4]):
+        return
+    money = [a for a in money if not re.match(r"\s*(?:的)?(?:融资目标|目标|target)", text[a.end:a.end + 8])]
+    if not money:
+        return
+    amount = _round_amount(ctx, money, kw)
+    if amount is None:
+        return
+    company = _round_company(ctx, kw.start(), st)
+    if company is None:
+        return
+    ckey = company if isinstance(company, str) else company.key
+    roles: list[tuple[str, str]] = [("company", ckey)]
+    roles += [("leadInvestor", m.key) for m in _lead_investors(ctx, ckey)]
+    roles += [(r, k) for r, k in _same_sentence_investors(ctx, ckey, kw) if (r, k) not in roles
+              and ("leadInvestor", k) not in roles]
+    for i, inv, comp in st.investments:      # "A invested … in B. B raised … in its latest round": A is in it
+        if comp == ckey and ctx.sentence.index - i <= 2 and all(k != inv for _, k in roles):
+            roles.append(("strategicInvestor" if not _pure_investor(ctx, inv) else "investor", inv))
+    values = [("roundName", n)] if (n := _round_name(text)) else []
+    val = next((a for a in money if a is not amount and _VALUATION_WORD.search(
+        text[a.end:a.end + 16] + text[max(0, a.start - 8):a.start])), None)
+    if val:
+        values.append(("valuation", str(val.amount.value)))
+        yield Fact("Valuation", st.evidence(ctx), roles=(("company", ckey),), amount=val.amount,
+                   date=_date_near(ctx) or _pub(ctx), values=(("basis", "post-money"),), reported_by=_reporter(ctx))
+    fact = Fact("FundingRound", st.evidence(ctx), roles=tuple(roles), values=tuple(values), amount=amount.amount,
+                date=_date_near(ctx, kw.start()) or _pub(ctx), status=_status(text, "announced"),
+                reported_by=_reporter(ctx))
+    st.last_round, st.last_round_at = fact, ctx.sentence.index
+    st.disc.funded = ckey
+    yield fact
+    for _r, k in roles[1:]:
+        if (f := _rel("investedIn", k, ckey, ctx, st, status=fact.status)) is not None:
+            yield f
+
+
+_UNDISCLOSED_DONE = re.compile(r"完成|宣布|获得|获|\bclosed\b|\bcompleted\b|\braised\b|\bannounced\b|\bsecured\b")
+
+
+def _round_without_amount(ctx: SentenceContext, st: RuleState, kw: re.Match[str]) -> Iterator[Fact]:
+    """A named round whose amount the text does not give (``数亿美元``, ``undisclosed``): the round and its
+    investors, no amount."""
+    company = _round_company(ctx, kw.start(), st)
+    if company is None:
+        return
+    ckey = company if isinstance(company, str) else company.key
+    roles = [("company", ckey)] + [("leadInvestor", m.key) for m in _lead_investors(ctx, ckey)]
+    roles += [(r, k) for r, k in _same_sentence_investors(ctx, ckey, kw) if (r, k) not in roles
+              and ("leadInvestor", k) not in roles]
+    values = [("roundName", n)] if (n := _round_name(ctx.text)) else []
+    fact = Fact("FundingRound", st.evidence(ctx), roles=tuple(roles), values=tuple(values),
+                date=_date_near(ctx, kw.start()) or _pub(ctx), status=_status(ctx.text, "announced"),
+                reported_by=_reporter(ctx))
+    st.last_round, st.last_round_at = fact, ctx.sentence.index
+    st.disc.funded = ckey
+    yield fact
+    for _r, k in roles[1:]:
+        if (f := _rel("investedIn", k, ckey, ctx, st, status=fact.status)) is not None:
+            yield f
+
+
+_LEAD_INVESTMENT = re.compile(r"\blead(?:s|ing)?\s+(?:an?\s+|the\s+)?(?:[$€£][\d.]+\s*\w*\s+)?investment|"
+                              r"\bled\s+(?:an?\s+|the\s+)?investment")
+_TOTAL = re.compile(r"累计|共投资|总共|合计|共计|一共|\bto date\b|\baltogether\b|\bin total\b(?!.*\bround\b)|\btotal of\b(?!.*\bround\b)")
+
+
+def _round_amount(ctx: SentenceContext, money: list[AmountMatch], kw: re.Match[str]) -> AmountMatch | None:
+    """The amount raised: right before the keyword (``50亿美元股权融资``), else the first after it, else the first."""
+    money = [a for a in money if not _VALUATION_WORD.search(ctx.text[max(0, a.start - 8):a.start])
+             and not re.search(r"(?:融资|轮)时的?\s*$", ctx.text[max(0, a.start - 6):a.start])
+             and not re.match(r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:valuation|估值)|\s*的?\s*(?:投后|投前)?估值",
+                              ctx.text[a.end:a.end + 20])]
+    if not money:
+        return None
+    just_before = [a for a in money if a.end <= kw.start() and kw.start() - a.end <= 8]
+    return just_before[-1] if just_before else (_first_after(money, kw.start()) or money[0])
+
+
+def _same_sentence_investors(ctx: SentenceContext, company: str, kw: re.Match[str]) -> list[tuple[str, str]]:
+    """``……轮，由A领投，B、C和D跟投``; ``led by A; B and C were among the other backers``."""
+    out = []
+    text = ctx.text
+    cue = re.search(r"跟投|参投|参与|\bbackers\b|\binvestors\b|\bparticipat\w+|\bjoined by\b|\balongside\b|"
+                    r"\bincluding\b|\bwith participation from\b", text[kw.start():])
+    if not cue:
+        return out
+    cpos = kw.start() + cue.start()
+    clause_start, _ = _clause_bounds(ctx, cpos)
+    for m in ctx.orgs():
+        if m.key == company or m.how == "reference" or _LEAD.search(text[m.end:m.end + 8]):
+            continue
+        if re.search(r"(?:由|led by|co-led by)\s*(?:\S+\s+){0,4}$", text[max(0, m.start - 40):m.start]):
+            continue
+        follows = m.start >= cpos and m.start - cpos <= 60
+        precedes = clause_start <= m.start < cpos
+        if follows or precedes:
+            role = "strategicInvestor" if _STRATEGIC.search(text[max(0, m.start - 12):m.end + 12]) else "investor"
+            out.append((role, m.key))
+    return out
+
+
+def _round_company(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | str | None:
+    orgs = ctx.orgs()
+    lead = _LEAD_INVESTMENT.search(ctx.text)
+    for m in orgs:      # "SoftBank is set to lead investment of $40 billion in OpenAI": the company follows "in"
+        if lead and m.start > lead.end() and re.search(r"\b(?:in|into)\s+(?:\S+\s+){0,8}$", ctx.text[:m.start]):
+            return m
+    before = [m for m in orgs if m.start < pos and not _LEAD.search(ctx.text[m.end:m.end + 6])
+              and not re.search(r"(?:由|led by|co-led by)\s*(?:\S+\s+){0,4}$", ctx.text[max(0, m.start - 40):m.start])]
+    if before:
+        return before[-1] if re.search(r"\braised?\b|融资|筹集|募集", ctx.text[before[-1].end:pos + 8]) else before[0]
+    after = [m for m in orgs if m.start >= pos and not re.match(   # "完成A1轮融资，阿里、腾讯、小米等参投": investors
+        r"[^。；;，,]{0,30}?(?:等)?(?:参投|跟投|领投|参与投资|共同投资|出资)|\s*(?:led|co-led|joined|participated)\b",
+        ctx.text[m.end:])]
+    return after[0] if after else st.disc.topic
+
+
+def _lead_investors(ctx: SentenceContext, company: str) -> list[Mention]:
+    out = []
+    for m in ctx.orgs():
+        if m.key == company:
+            continue
+        after, before = _PAREN.sub("", ctx.text[m.end:m.end + 64])[:24], ctx.text[max(0, m.start - 40):m.start]
+        if re.match(r"\s*(?:共同|联合|一起)?(?:领投|牵头)|\s*(?:(?:is|was) set to lead|is to lead|led|leads|will lead|"
+                    r"co-led|co-lead)\b", after) or \
+                re.search(r"(?:由|led by|co-led by)\s*(?:(?:the|a|an|[a-z-]+|[A-Z][a-z]+ian|[A-Z][a-z]+ese)\s+){0,4}$",
+                          before) or re.search(r"(?:由|led by|co-led by)\s*$", before):
+            out.extend(o for o in _coordinated_before(ctx.orgs(), m, ctx.text) if o.key != company)
+    return list({m.key: m for m in out}.values())
+
+
+def rule_round_investors(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """Investors listed after a round: ``参与本轮的投资者有A、B和C``; ``A和B是本轮的战略投资者``."""
+    rnd = st.last_round
+    if rnd is None or ctx.sentence.index - st.last_round_at > 4 or ctx.sentence.index == st.last_round_at:
+        return
+    if not (_INVESTORS_WORD.search(ctx.text) or re.search(r"本轮|本輪|this round|the round", ctx.text)):
+        return
+    company = rnd.role("company")[0]
+    strategic = bool(_STRATEGIC.search(ctx.text))
+    found = [m for m in ctx.orgs() if m.key != company and m.how != "reference"]
+    if not found:
+        return
+    roles = list(rnd.roles)
+    for m in found:
+        role = "strategicInvestor" if strategic else ("leadInvestor" if _LEAD.search(
+            ctx.text[m.end:m.end + 8]) else "investor")
+        if (role, m.key) not in roles:
+            roles.append((role, m.key))
+        if (f := _rel("investedIn", m, company, ctx, st, status=rnd.status)) is not None:
+            yield f
+    st.extra.append(rnd)
+    new = Fact(rnd.kind, rnd.evidence, roles=tuple(roles), values=rnd.values, amount=rnd.amount, date=rnd.date,
+               status=rnd.status, reported_by=rnd.reported_by)
+    st.last_round = new
+    yield new
+
+
+_ROLE_ZH = re.compile(r"是(?P<c>[^，,。；;]{0,12}?)(?:的)?(?:第一个|第一家|最早的|最大的|第二大|第三大|主要|重要|早期|唯一的)?"
+                      r"(?:外部)?(?:财务|战略)?(?:投资人|投资方|投资者|股东|出资方|领投方)|投了最多|参与了最多|领投了(?:第一|首)轮|"
+                      r"(?:是|为)(?:第一|首)轮(?:的)?领投方")
+_ROLE_EN = re.compile(r"\b(?:other |existing |early |major )?(?:backers|investors|shareholders) (?:are|include|included|were)\b|"
+                      r"\b(?:is|was|became|remains) (?:also )?one of (?P<its>its|their) (?:largest |biggest |main |major |key |"
+                      r"early )?(?:outside |external )?(?:investors|backers|shareholders)\b|"
+                      r"\b(?:is|was|became) (?:the |an? )?(?:first|earliest|largest|biggest|main|major|lead|early) "
+                      r"(?:outside |external )?(?:investor|backer|shareholder)\b")
+
+
+def rule_investor_roles(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """Investor roles of the company being funded: ``高瓴是第一轮领投方``, ``阿里投了最多的钱``,
+    ``Other backers are A, B and C``, ``X is the largest outside investor``."""
+    text = ctx.text
+    m = _ROLE_ZH.search(text) or _ROLE_EN.search(text)
+    if not m:
+        return
+    named = [o for o in ctx.orgs() if m.re is _ROLE_ZH and m.groupdict().get("c") and
+             m.start("c") <= o.start < m.end("c")]
+    if m.re is _ROLE_EN and m["its"]:           # "Nvidia is also one of its largest shareholders": the subject before
+        own = [o for o in ctx.orgs() if o.end <= m.start()]
+        named = [o for o in own if o.key != own[-1].key][:1] if len(own) >= 2 else named
+    company = named[0].key if named else st.disc.funded
+    if company is None:
+        return
+    investors = [o for o in ctx.orgs() if o.key != company and o.how != "reference"
+                 and (o.start < m.start() if m.re is _ROLE_ZH or m.group().startswith(("is", "was", "became"))
+                      else o.start >= m.end())]
+    for o in investors:
+        yield from (f for f in [_rel("investedIn", o, company, ctx, st, status="completed")] if f)
+        if re.search(r"领投", m.group()) and re.search(r"第一轮|首轮|第一个", text):
+            yield Fact("FundingRound", st.evidence(ctx), roles=(("company", company), ("leadInvestor", o.key)),
+                       values=(("roundName", "first round"),), status="completed")
