@@ -36,7 +36,8 @@ _THE_COMPANY = re.compile(r"该公司|这家公司|該公司|這家公司|该企
                           r"invested|acquired|paid|pays|spent|committed)\b)")
 _THE_TWO = re.compile(r"双方|雙方|两家公司|兩家公司|二者|两者|兩者|\b[Tt]he two(?: companies| firms| sides)?\b|"
                       r"\b[Bb]oth companies\b")
-_THEY = re.compile(r"(?:^|(?<=[，,：:“\"]))\s*(?:它们|它們|他们|他們|[Tt]hey\b)")
+_THEY = re.compile(r"(?:^|(?<=[，,：:“\"]))\s*(?:它们|它們|他们|他們|[Tt]hey\b)|这些公司|這些公司|上述公司|这几家公司|"
+                   r"這幾家公司|\b[Tt]hese (?:companies|firms|start-?ups|labs)\b")
 _QI = re.compile(r"其(?=创办|創辦|创立|收购|收購|旗下|合作|持股|股份)|与其|與其")
 _WE = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b|我们|我們")
 _SAYS = re.compile(r"(?:[Ss]ays|[Ss]aid|statement|表示|称|稱|宣布|透露)")
@@ -142,7 +143,11 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
             add(m, pair[0])
             out.append(Mention(m.start(), m.end(), m.group(), pair[1], "Organization", "reference"))
     for m in _THEY.finditer(text):
-        for k in disc.group or (disc.pair or ()):
+        group = disc.group or disc.pair or ()
+        if not re.fullmatch(r"它们|它們|他们|他們|[Tt]hey", m.group().strip()):   # "这些公司" after a list: that list
+            listed = _coordinated(text, [f for f in found if f.type == "Organization" and f.end <= m.start()])
+            group = tuple(listed) if len(listed) >= 2 else group
+        for k in group:
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 out.append(Mention(m.start(), m.end(), m.group(), k, "Organization", "reference"))
     for m in _QI.finditer(text):

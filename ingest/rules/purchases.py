@@ -80,11 +80,14 @@ def _explicit_purchases(ctx: SentenceContext, orgs: list[Mention]) -> Iterator[t
                     any(0 <= p.start - sellers[0].end <= 3 for p in products):
                 yield buyers[-1], sellers[0]
     before_of = lambda pos: [o for o in orgs if o.end <= pos and not re.search(r"[;。；]", text[o.end:pos])]  # noqa: E731
-    for m in _BUY_FROM_ZH.finditer(text):       # "百川将向阿里巴巴采购云计算资源"
-        sellers = _in_span(orgs, m.start("s"), m.end("s"))
+    for m in _BUY_FROM_ZH.finditer(text):       # "百川将向阿里巴巴采购云计算资源", "使用阿里云提供的算力"
+        g = "s" if m["s"] is not None else "s2"
+        sellers = _in_span(orgs, m.start(g), m.end(g))
         buyers = [o for o in before_of(m.start()) if not sellers or o.key != sellers[-1].key]
         if sellers and buyers:
-            yield buyers[-1], sellers[-1]
+            for b in buyers:        # a group named once ("这些公司向阿里云采购"): every member buys
+                if (b.start, b.end) == (buyers[-1].start, buyers[-1].end):
+                    yield b, sellers[-1]
     for m in _FROM_EN.finditer(text):
         sellers = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 6]
         buyers = before_of(m.start())
@@ -149,7 +152,8 @@ def _explicit_purchases(ctx: SentenceContext, orgs: list[Mention]) -> Iterator[t
         yield found
 
 
-_BUY_FROM_ZH = re.compile(r"(?:向|从|自)(?P<s>[^，,。；;]{1,20}?)(?:处)?(?:采购|购买|购入|订购|租用|租赁|买入|进口)")
+_BUY_FROM_ZH = re.compile(r"(?:向|从|自)(?P<s>[^，,。；;]{1,20}?)(?:处)?(?:采购|购买|购入|订购|租用|租赁|买入|进口)|"
+                          r"(?:使用|采用|依赖|租用)(?P<s2>[^，,。；;]{1,20}?)提供的(?:算力|云|计算|GPU|芯片|服务器)")
 _BUY_ANY = re.compile(r"采购|购买|订购|买入|购入|租用|\bbuy(?:s|ing)?\b|\bbought\b|\bpurchas\w*|\border(?:s|ed)?\b|"
                       r"\brent(?:s|ed|ing)?\b|\blease[sd]?\b|\bspend\w*\b")
 
