@@ -53,6 +53,9 @@ def rule_valuation(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
                            and not re.search(r"[，,；;]", ctx.text[a.end:kw.start()])), None)
         if amount is None or re.search(r"融资目标|目标|target", ctx.text[max(0, amount.start - 12):amount.start]):
             continue
+        if re.search(r"\b(?:stake|deal|transaction|acquisition|purchase)\b[^.;,]{0,24}$|"
+                     r"(?:所持股份|所持股权|交易|收购)[^，,。；;]{0,4}$", ctx.text[max(0, kw.start() - 30):kw.start()]):
+            continue                     # "its stake is valued at $130 billion", "a deal valued at": not the company
         company = _valued(ctx, kw, amount, st)
         if company is None:
             continue
