@@ -62,6 +62,7 @@ class Discourse:
     last_date: PartialDate | None = None
     recent: list[set[str]] = field(default_factory=list)   # organisations of the last few sentences
     counts: dict[str, int] = field(default_factory=dict)
+    named: dict[str, int] = field(default_factory=dict)   # every organisation named so far, investors too
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,8 @@ def _references(text: str, found: list[Mention], disc: Discourse) -> list[Mentio
     for m in _THE_COMPANY.finditer(text):
         first = [f for f in found if f.type == "Organization" and f.start < m.start()]
         recent_topic = disc.topic if disc.topic and any(disc.topic in r for r in disc.recent) else None
-        if m.group() == "集团":                 # "集团财务总监", "集团旗下": the group the article is about
-            add(m, _a_group(disc) or disc.topic or disc.last_org)
+        if m.group() == "集团" or m.group() in ("该集团", "這家集團", "这家集团", "該集團") and not first:
+            add(m, _a_group(disc) or disc.topic or disc.last_org)   # "集团财务总监", "该集团宣布": the group
         elif first and not m.group()[:1].isascii():
             add(m, first[0].key)               # 该公司 after a name in the same sentence: that name
         elif m.group() in ("It", "it"):
@@ -169,7 +170,7 @@ def _a_group(disc: Discourse) -> str | None:
     from dealgraph.ingest.gazetteer import default_gazetteer
 
     table = default_gazetteer().entities
-    for key in sorted(disc.counts, key=lambda k: -disc.counts[k]):
+    for key in sorted(disc.named, key=lambda k: -disc.named[k]):
         e = table.get(key)
         if e is not None and any(to_simplified(n).endswith("集团") for n in (e.label, *e.names)):
             return key
@@ -239,6 +240,8 @@ def _update(disc: Discourse, ctx: SentenceContext) -> None:
     if subj:
         disc.subject = subj[0].key
     orgs = [m for m in ctx.orgs() if m.how != "reference"]
+    for m in orgs:
+        disc.named[m.key] = disc.named.get(m.key, 0) + 1
     orgs = [m for m in orgs if not pure_investor(ctx.tags.get(m.key, ()))] or orgs
     for m in orgs:
         disc.counts[m.key] = disc.counts.get(m.key, 0) + 1

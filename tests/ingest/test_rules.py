@@ -112,6 +112,8 @@ CASES = [
     ("The foundation's own stake in Anthropic is valued at around $20 billion.", [],
      ["Valuation anthropic"]),
     ("Nvidia agreed to buy Groq's assets in a deal valued at about $20 billion.", [], ["Valuation groq"]),
+    ("软银集团公布业绩。所得资金主要流向OpenAI。该集团上月宣布以65亿美元收购Ampere Computing。",
+     ["acquired softbank ampere-computing"], ["acquired openai ampere-computing"]),
     ("字节跳动今年计划从英伟达采购价值约百亿元的芯片。", ["buysFrom bytedance nvidia"], []),
     ("Cerebras granted G42 warrants to buy up to 5% of its shares.", ["investedIn g42 cerebras"], []),
     ("Tenstorrent said demand was strong, and its chief operating officer, Keith Witek, confirmed the order.",
