@@ -161,6 +161,18 @@ def find_mentions(sent: Sentence, gaz: Gazetteer, short: dict[str, tuple[str, st
             i += n
         else:
             i += 1
+    for m in [f for f in found if f.type == "Product"]:       # "昇腾950、960、970": the table's 960 and 970 too
+        head = re.match(r"(.*?\D)(\d{2,4})$", text[m.start - sent.start:m.end - sent.start])
+        pos = m.end - sent.start
+        while head:
+            nxt = re.match(r"\s*(?:、|,|，|/|和|及|与|\band\b)\s*(\d{2,4})(?![\d.%亿万])", text[pos:])
+            if not nxt:
+                break
+            key = gaz.lookup(head.group(1) + nxt.group(1))
+            if key is None:
+                break
+            add(pos + nxt.start(1), pos + nxt.end(1), key, gaz.entities[key].type, "table")
+            pos += nxt.end()
     for stem, (key, typ) in (short or {}).items():
         for m in re.finditer(re.escape(stem), text):
             if not any(taken[m.start():m.end()]):

@@ -28,7 +28,7 @@ def rule_develops(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             r"['’]s\s+(?:[A-Za-z][\w-]*\s+){1,3}|(?:的|新一代|最新|旗下)[^，,。；;\s]{0,8}?", ctx.text[o.end:p.start])),
                      None)
         if maker is None:
-            verb = re.search(r"(?P<o>)(?:推出|发布|开发|研发|打造|训练|launched|released|unveiled|developed|built|"
+            verb = re.search(r"(?P<o>)(?:推出|发布|公布|开发|研发|打造|训练|launched|released|unveiled|developed|built|"
                              r"introduced)", ctx.text)
             if verb:
                 maker = next((o for o in reversed(orgs) if o.end <= verb.start()), None)

@@ -114,6 +114,8 @@ CASES = [
     ("Nvidia agreed to buy Groq's assets in a deal valued at about $20 billion.", [], ["Valuation groq"]),
     ("软银集团公布业绩。所得资金主要流向OpenAI。该集团上月宣布以65亿美元收购Ampere Computing。",
      ["acquired softbank ampere-computing"], ["acquired openai ampere-computing"]),
+    ("AMD公布了MI350、MI400加速器的时间表，英伟达则公布了B200和300的出货量。", [], ["develops amd b200"]),
+    ("华为公布了昇腾950、960、970芯片的路线图。", ["develops huawei ascend-960", "develops huawei ascend-970"], []),
     ("字节跳动今年计划从英伟达采购价值约百亿元的芯片。", ["buysFrom bytedance nvidia"], []),
     ("Cerebras granted G42 warrants to buy up to 5% of its shares.", ["investedIn g42 cerebras"], []),
     ("Tenstorrent said demand was strong, and its chief operating officer, Keith Witek, confirmed the order.",
