@@ -35,7 +35,8 @@ _THE_COMPANY = re.compile(r"该公司|这家公司|該公司|這家公司|该企
                           r"agreed|said|says|plans|planned|expects|raised|bought|sold|struck|inked|announced|reported|"
                           r"invested|acquired|paid|pays|spent|committed)\b)")
 _THE_TWO = re.compile(r"双方|雙方|两家公司|兩家公司|二者|两者|兩者|\b[Tt]he two(?: companies| firms| sides)?\b|"
-                      r"\b[Bb]oth companies\b")
+                      r"\b[Bb]oth companies\b|\b[Tt]he (?:partnership|alliance|tie-up)\b(?! (?:with|between)\b)|"
+                      r"(?:这项|此项|该项|這項|此次|这次|這次)合作")
 _THEY = re.compile(r"(?:^|(?<=[，,：:“\"]))\s*(?:它们|它們|他们|他們|[Tt]hey\b)|这些公司|這些公司|上述公司|这几家公司|"
                    r"這幾家公司|\b[Tt]hese (?:companies|firms|start-?ups|labs)\b")
 _QI = re.compile(r"其(?=创办|創辦|创立|收购|收購|旗下|合作|持股|股份)|与其|與其")

@@ -80,7 +80,7 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
                 and st.disc.last_org:
             org = _as_mention(st.disc.last_org)
         if org is None and re.search(r"\b[Ii]ts\s+(?:[a-z-]+\s+)?$", text[:kw.start()]):     # "its chief executive"
-            mine = [o for o in orgs if o.end <= kw.start()]
+            mine = [o for o in orgs if o.end <= kw.start() and o.how != "reference"][:1]   # the clause subject
             org = mine[-1] if mine else (st.disc.subject and _as_mention(st.disc.subject))
         if org is None and kw.group()[:1].isupper() and re.fullmatch(r"\s*(?:Its\s+|Former\s+)?", text[:kw.start()]) \
                 and (st.disc.subject or st.disc.topic):       # "Chief executive X said ...": the company in focus

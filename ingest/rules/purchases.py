@@ -88,6 +88,12 @@ def _explicit_purchases(ctx: SentenceContext, orgs: list[Mention]) -> Iterator[t
             for b in buyers:        # a group named once ("这些公司向阿里云采购"): every member buys
                 if (b.start, b.end) == (buyers[-1].start, buyers[-1].end):
                     yield b, sellers[-1]
+    for m in _SUPPLY_WITH.finditer(text):         # "AMD agreed to supply OpenAI with six gigawatts of GPUs"
+        buyers = [o for o in orgs if o.start == m.end()]
+        sellers = before_of(m.start())
+        if buyers and sellers and buyers[0].key != sellers[-1].key and \
+                re.match(r"\s+with\b", text[buyers[0].end:]):
+            yield buyers[0], sellers[-1]
     for m in _FROM_EN.finditer(text):
         sellers = [o for o in orgs if o.start >= m.end() and o.start - m.end() <= 6]
         buyers = before_of(m.start())
@@ -152,6 +158,8 @@ def _explicit_purchases(ctx: SentenceContext, orgs: list[Mention]) -> Iterator[t
         yield found
 
 
+_SUPPLY_WITH = re.compile(r"\b(?:supply|supplies|supplied|supplying|provide|provides|provided|providing|equip|equips|"
+                          r"equipped)\s+")
 _BUY_FROM_ZH = re.compile(r"(?:向|从|自)(?P<s>[^，,。；;]{1,20}?)(?:处)?(?:采购|购买|购入|订购|租用|租赁|买入|进口)|"
                           r"(?:使用|采用|依赖|租用)(?P<s2>[^，,。；;]{1,20}?)提供的(?:算力|云|计算|GPU|芯片|服务器)")
 _BUY_ANY = re.compile(r"采购|购买|订购|买入|购入|租用|\bbuy(?:s|ing)?\b|\bbought\b|\bpurchas\w*|\border(?:s|ed)?\b|"
