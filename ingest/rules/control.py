@@ -35,8 +35,11 @@ def rule_control(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         before = [m for m in owners if m.end <= kw.start() and kw.start() - m.end <= 4]
         after = [m for m in ctx.mentions if m.type in ("Organization", "Product", "Facility") and m.start >= kw.end()
                  and m.start - kw.end() <= 16 and not re.search(r"[、，,。；;]", ctx.text[kw.end():m.start])]
-        if kw.group() in ("旗下",) and before and after:
-            yield from (f for f in [_rel("controls", before[-1], after[0], ctx, st)] if f)
+        if kw.group() in ("旗下",) and before and after:   # a company's product is developed, a site operated
+            kind = {"Facility": "operates"}.get(after[0].type, "controls")
+            if after[0].type == "Product" and set(ctx.tags.get(after[0].key, ())) & {"model", "gpu", "chip", "hardware"}:
+                kind = "develops"          # a model or a chip is made; a platform (Starlink) is a business held
+            yield from (f for f in [_rel(kind, before[-1], after[0], ctx, st)] if f)
         elif re.match(r"owned by|controlled by|subsidiary|unit of", kw.group()) and after:
             subs = [m for m in ctx.orgs() if m.end <= kw.start()]
             if subs:
@@ -137,7 +140,10 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
             who = _as_mention(st.disc.person_org[who.key])     # "CEO X agreed to buy Y": the company buys
         obj = [o for o in orgs if 0 <= o.start - kw.end() <= 30 and not re.search(r"[，,。；;]", text[kw.end():o.start])
                and not (kw.group().isascii() and _CHIP_WORDS.search(text[kw.end():o.start])
-                        and not re.search(r"\b(?:maker|company|firm|startup|designer|provider)\s*$", text[kw.end():o.start]))]
+                        and not re.search(r"\b(?:maker|company|firm|startup|designer|provider)\s*$", text[kw.end():o.start]))
+               and not re.search(r"\b(?:capacity|compute|computing|services|power|whatever|shares|stock|stake)\b",
+                                 text[kw.end():o.start])
+               and (o.how != "reference" or o.start - kw.end() <= 2)]
         if who and obj:
             yield from (f for f in [_rel("acquired", who, obj[0], ctx, st, status=_status(text, "completed"))] if f)
             if who.type == "Person":

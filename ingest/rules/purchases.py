@@ -217,8 +217,8 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         deals = _deals_with(ctx, orgs, st)
         for buyer, seller in deals:
             yield from (f for f in [_rel("buysFrom", buyer, seller, ctx, st, status=_status(text))] if f)
-        if len(deals) == 1:
-            yield from _contract(ctx, st, *deals[0], near=deals[0][1].start)
+        for buyer, seller in deals:         # "a $300 billion agreement with Oracle and chip deals with Nvidia"
+            yield from _contract(ctx, st, buyer, seller, near=seller.start)
         if deals:
             return
         if not _BUY.search(text) or len({m.key for m in orgs}) < 2:
@@ -273,16 +273,22 @@ def _contract(ctx: SentenceContext, st: RuleState, buyer: Mention, seller: Menti
                    and not re.search(r"stock|shares|股", text[a.end:a.end + 12])
                    and not re.search(r"\binvest\w*\s+(?:up to\s+|about\s+|as much as\s+)?$|(?:投资|注资|入股)(?:最多|约)?$",
                                      text[max(0, a.start - 25):a.start])), None)
-    if near is not None and money:          # several deals in one sentence: the amount nearest this seller
-        amount = min(money, key=lambda a: abs(a.start - near))
+    if near is not None and money:          # several deals in one sentence: this seller's own amount
+        others = [o.start for o in ctx.orgs() if o.start != near]
+        before = [a for a in money if a.end <= near and near - a.end <= 60
+                  and not any(a.end <= p < near for p in others)]
+        after = [a for a in money if a.start >= near and a.start - near <= 40
+                 and not any(near < p <= a.start for p in others)]
+        amount = before[-1] if before else (after[0] if after else None)
     total = next((a for a in money if _TOTAL_TO.search(text[max(0, a.start - 90):a.start])), None)
-    if total is not None:               # "expanded by $6.5 billion, taking the total to $22.4 billion"
-        amount = total
-    fact = Fact("Contract", st.evidence(ctx), roles=(("buyer", buyer.key), ("seller", seller.key)),
-                amount=amount.amount if amount else None, values=tuple(values), date=_date_near(ctx),
-                status=_status(text), reported_by=_reporter(ctx))
-    st.last_contract, st.last_contract_at = fact, ctx.sentence.index
-    yield fact
+    # "expanded by $6.5 billion, taking the total to $22.4 billion": the expansion and the whole contract
+    amounts = [amount] + ([total] if total is not None and total is not amount else [])
+    for a in amounts:
+        fact = Fact("Contract", st.evidence(ctx), roles=(("buyer", buyer.key), ("seller", seller.key)),
+                    amount=a.amount if a else None, values=tuple(values), date=_date_near(ctx),
+                    status=_status(text), reported_by=_reporter(ctx))
+        st.last_contract, st.last_contract_at = fact, ctx.sentence.index
+        yield fact
 
 
 def rule_contract_capacity(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
