@@ -296,11 +296,4 @@ def local_view(ox_store, iri: str, graph=None) -> nx.MultiDiGraph:
         g.add_node(n, **d)
     for r in rows:
         _add_edge(g, r)
-    for _, d in g.nodes(data=True):
-        d["label"] = d["label"] or (sorted(d["names"])[0] if d["names"] else None)
-        d["names"] = sorted(d["names"])
-    for _, _, d in g.edges(data=True):
-        pairs = sorted(zip(d["sources"], d["urls"], strict=True), key=lambda x: x[0])
-        d["sources"], d["urls"] = [a for a, _ in pairs], [b for _, b in pairs]
-        d["evidence"] = sorted(d["evidence"])
-    return g
+    return _finish(g)
