@@ -78,10 +78,7 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     if company is None:
         return
     ckey = company if isinstance(company, str) else company.key
-    roles: list[tuple[str, str]] = [("company", ckey)]
-    roles += [("leadInvestor", m.key) for m in _lead_investors(ctx, ckey)]
-    roles += [(r, k) for r, k in _same_sentence_investors(ctx, ckey, kw) if (r, k) not in roles
-              and ("leadInvestor", k) not in roles]
+    roles = _round_roles(ctx, ckey, kw)
     for i, inv, comp in st.investments:      # "A invested … in B. B raised … in its latest round": A is in it
         if comp == ckey and ctx.sentence.index - i <= 2 and all(k != inv for _, k in roles):
             roles.append(("strategicInvestor" if not _pure_investor(ctx, inv) else "investor", inv))
@@ -92,8 +89,22 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         values.append(("valuation", str(val.amount.value)))
         yield Fact("Valuation", st.evidence(ctx), roles=(("company", ckey),), amount=val.amount,
                    date=_date_near(ctx) or _pub(ctx), values=(("basis", "post-money"),), reported_by=_reporter(ctx))
-    fact = Fact("FundingRound", st.evidence(ctx), roles=tuple(roles), values=tuple(values), amount=amount.amount,
-                date=_date_near(ctx, kw.start()) or _pub(ctx), status=_status(text, "announced"),
+    yield from _round(ctx, st, kw, roles, values, amount.amount)
+
+
+def _round_roles(ctx: SentenceContext, ckey: str, kw: re.Match[str]) -> list[tuple[str, str]]:
+    """The company, its lead investors, then the other investors the sentence names."""
+    roles = [("company", ckey)] + [("leadInvestor", m.key) for m in _lead_investors(ctx, ckey)]
+    return roles + [(r, k) for r, k in _same_sentence_investors(ctx, ckey, kw) if (r, k) not in roles
+                    and ("leadInvestor", k) not in roles]
+
+
+def _round(ctx: SentenceContext, st: RuleState, kw: re.Match[str], roles: list[tuple[str, str]],
+           values: list[tuple[str, str]], amount) -> Iterator[Fact]:
+    """The round fact, remembered as the last round of the discourse, and each investor's edge."""
+    ckey = roles[0][1]
+    fact = Fact("FundingRound", st.evidence(ctx), roles=tuple(roles), values=tuple(values), amount=amount,
+                date=_date_near(ctx, kw.start()) or _pub(ctx), status=_status(ctx.text, "announced"),
                 reported_by=_reporter(ctx))
     st.last_round, st.last_round_at = fact, ctx.sentence.index
     st.disc.funded = ckey
@@ -113,19 +124,8 @@ def _round_without_amount(ctx: SentenceContext, st: RuleState, kw: re.Match[str]
     if company is None:
         return
     ckey = company if isinstance(company, str) else company.key
-    roles = [("company", ckey)] + [("leadInvestor", m.key) for m in _lead_investors(ctx, ckey)]
-    roles += [(r, k) for r, k in _same_sentence_investors(ctx, ckey, kw) if (r, k) not in roles
-              and ("leadInvestor", k) not in roles]
     values = [("roundName", n)] if (n := _round_name(ctx.text)) else []
-    fact = Fact("FundingRound", st.evidence(ctx), roles=tuple(roles), values=tuple(values),
-                date=_date_near(ctx, kw.start()) or _pub(ctx), status=_status(ctx.text, "announced"),
-                reported_by=_reporter(ctx))
-    st.last_round, st.last_round_at = fact, ctx.sentence.index
-    st.disc.funded = ckey
-    yield fact
-    for _r, k in roles[1:]:
-        if (f := _rel("investedIn", k, ckey, ctx, st, status=fact.status)) is not None:
-            yield f
+    yield from _round(ctx, st, kw, _round_roles(ctx, ckey, kw), values, None)
 
 
 _LEAD_INVESTMENT = re.compile(r"\blead(?:s|ing)?\s+(?:an?\s+|the\s+)?(?:[$€£][\d.]+\s*\w*\s+)?investment|"
