@@ -25,6 +25,8 @@ _TITLE = re.compile(r"联合创始人|创始人|首席执行官|执行长|行政
                     r"\b[Cc]hief [A-Za-z]+ [Oo]fficer\b|\b(?:finance|technology|operating) chief\b|\b[Cc]hairman\b|"
                     r"\b[Cc]hairwoman\b|\b[Pp]resident\b|\b[Mm]anaging [Pp]artner\b|\b[Gg]eneral [Pp]artner\b|"
                     r"\b[Pp]artner\b|\b[Hh]ead\b|\bboss\b|\bled by\b|\bhelm\b")
+# a title after a company, then a list separator: "阿里巴巴集团首席执行官、"
+_TITLE_LISTED = re.compile(rf"\s*(?:集团|公司)?(?:{_TITLE.pattern})(?:兼(?:{_TITLE.pattern}))?\s*[、，,]\s*")
 
 
 def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
@@ -62,9 +64,8 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if org is None:
             org = next((o for o in orgs if 0 <= o.start - person.end <= 8 and re.search(r"of|at|,", text[
                 person.end:o.start])), None)
-        chain = [o for o in orgs if o.end <= kw.start() and re.match(   # "阿里巴巴集团首席执行官、阿里云董事长兼首席执行官吴泳铭"
-            rf"\s*(?:集团|公司)?(?:{_TITLE.pattern})(?:兼(?:{_TITLE.pattern}))?\s*[、，,]\s*", text[o.end:])
-            and re.fullmatch(r"[^。；;]*", text[o.end:kw.start()])]
+        chain = [o for o in orgs if o.end <= kw.start() and _TITLE_LISTED.match(text[o.end:])   # "阿里巴巴集团首席执行官、
+                 and re.fullmatch(r"[^。；;]*", text[o.end:kw.start()])]                        # 阿里云董事长兼首席执行官吴泳铭"
         if chain and person.start > kw.start():
             for o in chain:
                 yield from (f for f in [_rel("executiveOf", person, o, ctx, st)] if f)
