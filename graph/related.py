@@ -17,12 +17,9 @@ from itertools import combinations
 
 import networkx as nx
 
-from dealgraph.graph.view import MONEY_FLOW
+from dealgraph.graph.view import CONTROL_KINDS, MONEY_FLOW
 
 __all__ = ["controlled_by", "controllers", "Flow", "related_flows", "investor_overlap", "co_investors"]
-
-
-_CONTROL_KINDS = ("controls", "acquired")
 
 
 def _closure(view: nx.MultiDiGraph, node: str, *, down: bool) -> set[str]:
@@ -34,7 +31,7 @@ def _closure(view: nx.MultiDiGraph, node: str, *, down: bool) -> set[str]:
         edges = view.out_edges(n, keys=True) if down else view.in_edges(n, keys=True)
         for u, v, k in edges:
             other = v if down else u
-            if k in _CONTROL_KINDS and other not in seen and other != node:
+            if k in CONTROL_KINDS and other not in seen and other != node:
                 seen.add(other)
                 todo.append(other)
     return seen

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from dealgraph.ontology.namespace import DG
 
-__all__ = ["name_index", "local_view", "build_view", "MONEY_FLOW", "money_flow"]
+__all__ = ["name_index", "local_view", "CONTROL_KINDS", "build_view", "MONEY_FLOW", "money_flow"]
 
 MONEY_FLOW = ("investedIn", "buysFrom")
 _P = f"PREFIX dg: <{DG._NS}> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> " \
@@ -61,6 +61,12 @@ def _by_predicate(ox_store, iri: str, graph=None) -> dict:
     return {q.subject: q.object for q in ox_store.quads_for_pattern(None, ox.NamedNode(iri), None, graph)}
 
 
+#: What the view reads of each ``dg:RelationStatement``: row key → predicate IRI.
+_STATEMENT_PROPS = {"s": _RDF + "subject", "p": _RDF + "predicate", "o": _RDF + "object", "ev": f"{DG._NS}evidence",
+                    "amount": f"{DG._NS}amount", "cur": f"{DG._NS}currency", "date": f"{DG._NS}date",
+                    "status": f"{DG._NS}status", "g": "http://www.w3.org/ns/prov#wasDerivedFrom"}
+
+
 def _build_from_quads(ox_store, graph=None) -> nx.MultiDiGraph:
     """``graph``: the merged default graph when the store has one (each triple once), else every graph."""
     g = nx.MultiDiGraph()
@@ -79,10 +85,7 @@ def _build_from_quads(ox_store, graph=None) -> nx.MultiDiGraph:
             d["names"].add(q.object.value)
             if is_label and (d["label"] is None or getattr(q.object, "language", None) == "en"):
                 d["label"] = q.object.value
-    props = {k: _by_predicate(ox_store, iri, graph) for k, iri in (
-        ("s", _RDF + "subject"), ("p", _RDF + "predicate"), ("o", _RDF + "object"), ("ev", f"{DG._NS}evidence"),
-        ("amount", f"{DG._NS}amount"), ("cur", f"{DG._NS}currency"), ("date", f"{DG._NS}date"),
-        ("status", f"{DG._NS}status"), ("g", "http://www.w3.org/ns/prov#wasDerivedFrom"))}
+    props = {k: _by_predicate(ox_store, iri, graph) for k, iri in _STATEMENT_PROPS.items()}
     sources = _by_predicate(ox_store, "http://purl.org/dc/terms/source", graph)
     for q in ox_store.quads_for_pattern(None, rdf_type, ox.NamedNode(f"{DG._NS}RelationStatement"), graph):
         st = q.subject
@@ -222,7 +225,8 @@ def name_index(view: nx.MultiDiGraph) -> dict[str, str]:
     return idx
 
 
-_CONTROL = ("controls", "acquired")
+#: The relations that make one entity control another (``related.controlled_by`` follows them too).
+CONTROL_KINDS = ("controls", "acquired")
 
 
 def local_view(ox_store, iri: str, graph=None) -> nx.MultiDiGraph:
@@ -230,10 +234,7 @@ def local_view(ox_store, iri: str, graph=None) -> nx.MultiDiGraph:
     relations both ways and every chain of control below it. A few index look-ups instead of loading the whole
     view (2 s at a million triples): ``show`` on a cold store answers in tens of milliseconds."""
     nn = ox.NamedNode
-    preds = {k: nn(iri_) for k, iri_ in (
-        ("s", _RDF + "subject"), ("p", _RDF + "predicate"), ("o", _RDF + "object"), ("ev", f"{DG._NS}evidence"),
-        ("amount", f"{DG._NS}amount"), ("cur", f"{DG._NS}currency"), ("date", f"{DG._NS}date"),
-        ("status", f"{DG._NS}status"), ("g", "http://www.w3.org/ns/prov#wasDerivedFrom"))}
+    preds = {k: nn(iri_) for k, iri_ in _STATEMENT_PROPS.items()}
     source = nn("http://purl.org/dc/terms/source")
 
     def one(subject, pred):
@@ -242,7 +243,7 @@ def local_view(ox_store, iri: str, graph=None) -> nx.MultiDiGraph:
             got = q.object
         return got
 
-    by_iri = {p.value: k for k, p in preds.items()}
+    by_iri = {v: k for k, v in _STATEMENT_PROPS.items()}
 
     def statement(st) -> dict:
         """Every property of one statement node in one index scan (the last value wins, as in ``one``)."""
@@ -270,13 +271,13 @@ def local_view(ox_store, iri: str, graph=None) -> nx.MultiDiGraph:
             row = _Row(statement(st))
             if row["s"] is None or row["o"] is None or row["p"] is None or row["ev"] is None or row["g"] is None:
                 continue
-            if node != iri and row["p"].value.rsplit("#", 1)[-1] not in _CONTROL:
+            if node != iri and row["p"].value.rsplit("#", 1)[-1] not in CONTROL_KINDS:
                 continue                          # below the entity only the chains of control matter
             if row["g"] not in sources:
                 sources[row["g"]] = one(row["g"], source)
             row["src"] = sources[row["g"]]
             rows.append(row)
-            if row["s"].value == node and row["p"].value.rsplit("#", 1)[-1] in _CONTROL:
+            if row["s"].value == node and row["p"].value.rsplit("#", 1)[-1] in CONTROL_KINDS:
                 todo.append(row["o"].value)
     rdf_type = nn(_RDF + "type")
     nodes = {iri} | {r[k].value for r in rows for k in ("s", "o")}
