@@ -21,6 +21,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from dealgraph.errors import DealgraphError, EntityNotFound, InputError
 from dealgraph.graph.store import Store, default_store_location
 
@@ -222,8 +224,6 @@ class KnowledgeGraph:
             s = self._store()          # cold, on disk: read only this entity from the indexes, not the whole view
             try:
                 if s.oxigraph is not None and (iri := _iri_by_exact_name(s, name)) is not None:
-                    import pyoxigraph as ox
-
                     from dealgraph.graph.view import local_view
 
                     lv = local_view(s.oxigraph, iri, ox.DefaultGraph() if s._merged() else None)
@@ -324,18 +324,16 @@ def commit(store: Store, graph: str, quads, extractor: str) -> str:
 def _iri_by_exact_name(s: Store, name: str) -> str | None:
     """The entity whose table key or whose label / other name is exactly ``name`` (index look-ups only); None
     sends the caller to the full, folded look-up through the view."""
-    import pyoxigraph as ox
-
-    from dealgraph.graph.rdf import _lang_of
+    from dealgraph.graph.rdf import _lang_of, entity_iri
     from dealgraph.ingest.gazetteer import default_gazetteer
 
     st = s.oxigraph
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     key = default_gazetteer().lookup(name)
     if key:
-        iri = f"https://w3id.org/dealgraph/id/{key}"
-        if next(iter(st.quads_for_pattern(ox.NamedNode(iri), rdf_type, None, None)), None) is not None:
-            return iri
+        iri = entity_iri(key)
+        if next(iter(st.quads_for_pattern(iri, rdf_type, None, None)), None) is not None:
+            return iri.value
     for pred in ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#altLabel"):
         for lang in dict.fromkeys((_lang_of(name), "en", "zh-Hans", "zh-Hant")):
             for q in st.quads_for_pattern(None, ox.NamedNode(pred), ox.Literal(name, language=lang), None):
