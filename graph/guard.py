@@ -123,18 +123,16 @@ def check_query(sparql: str, *, allow_update: bool = False) -> str:
 def _packaged_forms() -> dict[str, str]:
     """The text of each packaged query (``graph/queries/*.rq``) and its form, from the lexer's first form keyword.
     ``dealgraph query --name`` then starts in a tenth of the time: rdflib's parser takes 0.3 s to import."""
-    from importlib import resources
+    from dealgraph.graph.queries import named_query, names
 
     out = {}
     try:
-        folder = resources.files("dealgraph.graph").joinpath("queries")
-        for f in folder.iterdir():
-            if f.name.endswith(".rq"):
-                text = f.read_text(encoding="utf-8")
-                form = next((t.upper() for kind, t in _tokens(text)
-                             if kind == "word" and t.upper() in _FORMS.values()), None)
-                if form is not None:
-                    out[text] = form
+        for name in names():
+            text = named_query(name)
+            form = next((t.upper() for kind, t in _tokens(text) if kind == "word" and t.upper() in _FORMS.values()),
+                        None)
+            if form is not None:
+                out[text] = form
     except (OSError, ModuleNotFoundError, UnicodeDecodeError):
         return {}
     return out

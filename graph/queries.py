@@ -6,6 +6,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import io
 from importlib import resources
 from typing import Any
@@ -17,10 +18,15 @@ from dealgraph.errors import QueryError
 __all__ = ["run_query", "names", "named_query", "to_term", "results_to_rows", "serialize_results"]
 
 
-def names() -> list[str]:
-    """Names of the packaged queries."""
+@functools.cache
+def _names() -> tuple[str, ...]:
     folder = resources.files("dealgraph.graph").joinpath("queries")
-    return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".rq"))
+    return tuple(sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".rq")))
+
+
+def names() -> list[str]:
+    """Names of the packaged queries (the folder is listed once per process)."""
+    return list(_names())
 
 
 def named_query(name: str) -> str:
