@@ -101,16 +101,22 @@ def simple_cycles_bounded(g: nx.DiGraph, length_bound: int, *, deadline: float |
                     stack.append((nxt, iter(succ[nxt])))
 
 
+def _leg_key(d: dict) -> tuple[float, int, float]:
+    """How strong one leg is: its status weight, its number of sources, its amount."""
+    return _STATUS_WEIGHT.get(d.get("status"), 1.5), len(d.get("sources", ())), d.get("amount") or 0.0
+
+
+def _kept(legs, committed_only: bool) -> list:
+    return [(p, d) for p, d in legs if not (committed_only and d.get("status") == "planned")]
+
+
 def _best_leg(g: nx.DiGraph, u: str, v: str, committed_only: bool) -> Leg | None:
-    legs = []
-    for pred, d in g[u][v]["legs"]:
-        if committed_only and d.get("status") == "planned":
-            continue
-        legs.append(Leg(u, v, pred, d.get("amount"), d.get("currency"), d.get("date"), d.get("status"),
-                        tuple(d.get("sources", ())), tuple(d.get("evidence", ()))))
+    legs = _kept(g[u][v]["legs"], committed_only)
     if not legs:
         return None
-    return max(legs, key=lambda leg: (_STATUS_WEIGHT.get(leg.status, 1.5), len(leg.sources), leg.amount or 0))
+    pred, d = max(legs, key=lambda pd: _leg_key(pd[1]))
+    return Leg(u, v, pred, d.get("amount"), d.get("currency"), d.get("date"), d.get("status"),
+               tuple(d.get("sources", ())), tuple(d.get("evidence", ())))
 
 
 def _months(date: str | None) -> int | None:
@@ -120,16 +126,8 @@ def _months(date: str | None) -> int | None:
 
 
 def _best_key(legs, committed_only: bool) -> tuple[float, int, float] | None:
-    """(status weight, sources, amount) of an edge's strongest leg, ranked as ``_best_leg`` ranks legs."""
-    best = None
-    for _, d in legs:
-        status = d.get("status")
-        if committed_only and status == "planned":
-            continue
-        key = (_STATUS_WEIGHT.get(status, 1.5), len(d.get("sources", ())), d.get("amount") or 0.0)
-        if best is None or key > best:
-            best = key
-    return best
+    """``_leg_key`` of an edge's strongest leg, None when no leg counts."""
+    return max((_leg_key(d) for _, d in _kept(legs, committed_only)), default=None)
 
 
 # A ranked cycle: (score, money, tie-break, nodes); larger is stronger. The tie-break prefers cycles through
@@ -168,18 +166,12 @@ class _Walk:
         self.length_bound, self.deadline, self.max_cycles = length_bound, deadline, max_cycles
         succ: dict[str, list[tuple[float, float, str]]] = {}
         degree: dict[str, int] = {}
-        weights = _STATUS_WEIGHT
         for u, nbrs in g.adjacency():
             out = []
             for v, data in nbrs.items():
-                legs = data["legs"]
-                if len(legs) == 1 and not committed_only:          # the common case, without the general ranking
-                    d = legs[0][1]
-                    key = (weights.get(d.get("status"), 1.5), len(d.get("sources", ())), d.get("amount") or 0.0)
-                else:
-                    key = _best_key(legs, committed_only)
-                    if key is None:
-                        continue
+                key = _best_key(data["legs"], committed_only)
+                if key is None:
+                    continue
                 out.append((-key[0] * (1 + 0.5 * (key[1] - 1)), -key[2], v))
                 degree[v] = degree.get(v, 0) + 1
             if out:
