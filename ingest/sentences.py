@@ -63,9 +63,9 @@ def _bounded(text: str, cuts: list[int], limit: int = MAX_SENTENCE) -> list[int]
     for cut in cuts:
         while cut - start > limit:
             lo = start + limit // 2
-            ends = [m.end() for m in _SOFT.finditer(text, lo, start + limit)]
-            commas = [m.end() for m in _SOFT.finditer(text, lo, start + limit) if not m.group().isspace()]
-            start = (commas or ends or [start + limit])[-1]
+            soft = list(_SOFT.finditer(text, lo, start + limit))
+            clause = [m.end() for m in soft if not m.group().isspace()]
+            start = (clause or [m.end() for m in soft] or [start + limit])[-1]
             out.append(start)
         out.append(cut)
         start = cut
