@@ -23,7 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from dealgraph.errors import DealgraphError, EntityNotFound, InputError
+from dealgraph.errors import DealgraphError, EntityNotFound, InputError, QueryError, StoreError
 from dealgraph.graph.store import Store, default_store_location
 
 __all__ = ["KnowledgeGraph", "IngestResult", "EntityRef", "output_path", "write_atomic"]
@@ -146,9 +146,38 @@ class KnowledgeGraph:
 
         s = self._store()
         try:
-            return run_query(s, query, bindings)
+            if not isinstance(self.path, Path):
+                return run_query(s, query, bindings)
+            return self._answer(s, query, bindings)
         finally:
             self._done(s)
+
+    def _answer(self, s: Store, query: str, bindings: dict[str, Any] | None):
+        """A query on an on-disk store, through the answers kept while the store is unchanged (``graph.answers``):
+        a slow report asked again from a new process is read back instead of computed."""
+        import time
+
+        from dealgraph.graph import answers, viewcache
+        from dealgraph.graph.guard import check_query
+        from dealgraph.graph.queries import to_term
+
+        check_query(query)
+        terms = {k: to_term(v) for k, v in (bindings or {}).items()}
+        tok = viewcache.token(self.path)
+        k = answers.key(query, terms)
+        hit = answers.load(self.path, tok, k)
+        if hit is not None:
+            return hit
+        started = time.perf_counter()
+        result = s.query(query, terms)
+        if not isinstance(result, ox.QuerySolutions):        # ASK and CONSTRUCT answers are not kept
+            return result
+        try:
+            return answers.keep(self.path, tok, k, result, started)
+        except RuntimeError as e:
+            raise QueryError(f"query failed: {e}") from None
+        except OSError as e:
+            raise StoreError(f"query failed: {e}") from None
 
     def view(self):
         """The networkx ``MultiDiGraph`` view, rebuilt only when the store changed."""
@@ -185,12 +214,23 @@ class KnowledgeGraph:
         from dealgraph.graph.view import name_index
         from dealgraph.ingest.clean import fold
 
+        if self._view is None and self._mem is None and isinstance(self.path, Path):
+            s = self._store()          # cold, on disk: an exact name is found in the indexes, without the view
+            try:
+                if s.oxigraph is not None and (iri := _iri_by_exact_name(s, name)) is not None:
+                    from dealgraph.graph.view import node_attributes
+
+                    d = node_attributes(s.oxigraph, iri, ox.DefaultGraph() if s._merged() else None)
+                    if d is not None:
+                        return EntityRef(iri, d["label"], d["type"], tuple(sorted(d["names"])))
+            finally:
+                self._done(s)
         view = self.view()
         best = None
         iri = name_index(view).get(fold(name))
         if iri is not None:
             d = view.nodes[iri]
-            best = EntityRef(iri, d["label"], d["type"], tuple(d["names"]))
+            best = EntityRef(iri, d["label"], d["type"], tuple(sorted(d["names"])))
         if best is None:
             from dealgraph.ingest.gazetteer import default_gazetteer
 
@@ -198,7 +238,7 @@ class KnowledgeGraph:
             iri = f"https://w3id.org/dealgraph/id/{key}" if key else None
             if iri and iri in view:
                 d = view.nodes[iri]
-                best = EntityRef(iri, d["label"], d["type"], tuple(d["names"]))
+                best = EntityRef(iri, d["label"], d["type"], tuple(sorted(d["names"])))
         if best is None:
             raise EntityNotFound(f"no entity called {name!r} in the store; try another spelling or language")
         return best

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from dealgraph.ontology.namespace import DG
 
-__all__ = ["name_index", "local_view", "CONTROL_KINDS", "build_view", "MONEY_FLOW", "money_flow"]
+__all__ = ["name_index", "local_view", "node_attributes", "CONTROL_KINDS", "build_view", "MONEY_FLOW", "money_flow"]
 
 MONEY_FLOW = ("investedIn", "buysFrom")
 _P = f"PREFIX dg: <{DG._NS}> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> " \
@@ -229,6 +229,25 @@ def name_index(view: nx.MultiDiGraph) -> dict[str, str]:
 CONTROL_KINDS = ("controls", "acquired")
 
 
+def node_attributes(ox_store, iri: str, graph=None) -> dict | None:
+    """The view's attributes of one entity (label, type, names) from the indexes; None when it is no entity."""
+    nn = ox.NamedNode
+    typ = next((q.object.value.rsplit("#", 1)[-1] for q in ox_store.quads_for_pattern(nn(iri), nn(_RDF + "type"), None,
+                                                                                        graph)
+                if q.object.value.rsplit("#", 1)[-1] in _CLASSES), None)
+    if typ is None:
+        return None
+    d = {"label": None, "type": typ, "names": set(), "valuation": None, "valuation_currency": None,
+         "valuation_date": None}
+    for pred, is_label in (("http://www.w3.org/2000/01/rdf-schema#label", True),
+                           ("http://www.w3.org/2004/02/skos/core#altLabel", False)):
+        for q in ox_store.quads_for_pattern(nn(iri), nn(pred), None, graph):
+            d["names"].add(q.object.value)
+            if is_label and (d["label"] is None or getattr(q.object, "language", None) == "en"):
+                d["label"] = q.object.value
+    return d
+
+
 def local_view(ox_store, iri: str, graph=None) -> nx.MultiDiGraph:
     """The part of ``build_view`` that ``show`` reads for one entity, straight from the quad indexes: its
     relations both ways and every chain of control below it. A few index look-ups instead of loading the whole
@@ -279,22 +298,10 @@ def local_view(ox_store, iri: str, graph=None) -> nx.MultiDiGraph:
             rows.append(row)
             if row["s"].value == node and row["p"].value.rsplit("#", 1)[-1] in CONTROL_KINDS:
                 todo.append(row["o"].value)
-    rdf_type = nn(_RDF + "type")
-    nodes = {iri} | {r[k].value for r in rows for k in ("s", "o")}
-    for n in nodes:
-        typ = next((q.object.value.rsplit("#", 1)[-1] for q in ox_store.quads_for_pattern(nn(n), rdf_type, None, graph)
-                    if q.object.value.rsplit("#", 1)[-1] in _CLASSES), None)
-        if typ is None:
-            continue
-        d = {"label": None, "type": typ, "names": set(), "valuation": None, "valuation_currency": None,
-             "valuation_date": None}
-        for pred, is_label in (("http://www.w3.org/2000/01/rdf-schema#label", True),
-                               ("http://www.w3.org/2004/02/skos/core#altLabel", False)):
-            for q in ox_store.quads_for_pattern(nn(n), nn(pred), None, graph):
-                d["names"].add(q.object.value)
-                if is_label and (d["label"] is None or getattr(q.object, "language", None) == "en"):
-                    d["label"] = q.object.value
-        g.add_node(n, **d)
+    for n in {iri} | {r[k].value for r in rows for k in ("s", "o")}:
+        d = node_attributes(ox_store, n, graph)
+        if d is not None:
+            g.add_node(n, **d)
     for r in rows:
         _add_edge(g, r)
     return _finish(g)

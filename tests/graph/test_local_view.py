@@ -37,3 +37,15 @@ def test_cold_show_equals_warm_show(store_dir, name):
     warm.view()
     assert cold == warm.show(name)
     assert cold["relations"]
+
+
+def test_cold_entity_lookup_equals_the_view(store_dir):
+    view = build_view(Store.open(store_dir, read_only=True))
+    warm = KnowledgeGraph.open(store_dir)
+    warm.view()
+    labels = sorted({d["label"] for _, d in view.nodes(data=True) if d.get("label")})
+    assert len(labels) > 50
+    for label in labels:
+        cold = KnowledgeGraph.open(store_dir)
+        assert cold.entity(label) == warm.entity(label), label
+        assert cold._view is None, label          # found without loading the whole view
