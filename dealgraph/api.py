@@ -260,23 +260,46 @@ class KnowledgeGraph:
         """Everything known about one entity, each fact with its sources (see ``graph.show``)."""
         from dealgraph.graph.show import entity_report
 
-        if self._view is None and self._mem is None and isinstance(self.path, Path):
-            s = self._store()          # cold, on disk: read only this entity from the indexes, not the whole view
-            try:
-                if s.oxigraph is not None and (iri := _iri_by_exact_name(s, name)) is not None:
-                    from dealgraph.graph.view import local_view
-
-                    lv = local_view(s.oxigraph, iri, ox.DefaultGraph() if s._merged() else None)
-                    if iri in lv:
-                        return entity_report(s, lv, iri)
-            finally:
-                self._done(s)
+        if self._mem is None and isinstance(self.path, Path):
+            return self._show_on_disk(name)
         ref = self.entity(name)
         s = self._store()
         try:
             return entity_report(s, self.view(), ref.iri)
         finally:
             self._done(s)
+
+    def _show_on_disk(self, name: str) -> dict[str, Any]:
+        """``show`` on an on-disk store: the report kept for ``name`` while the store is unchanged (``graph.answers``),
+        else, with no view loaded, only this entity read from the indexes (``graph.view.local_view``), else the view."""
+        import time
+
+        from dealgraph.graph import answers, viewcache
+        from dealgraph.graph.show import entity_report
+
+        started = time.perf_counter()
+        tok = viewcache.token(self.path)
+        if (kept := answers.load_report(self.path, tok, name)) is not None:
+            return kept
+        s = self._store()
+        try:
+            if self._view is not None:
+                iri = self.entity(name).iri
+            else:
+                iri = _iri_by_exact_name(s, name) if s.oxigraph is not None else None
+            report = None
+            if iri is not None and self._view is None:
+                from dealgraph.graph.view import local_view
+
+                lv = local_view(s.oxigraph, iri, ox.DefaultGraph() if s._merged() else None)
+                if iri in lv:
+                    report = entity_report(s, lv, iri)
+            if report is None:
+                report = entity_report(s, self.view(), self.entity(name).iri)
+        finally:
+            self._done(s)
+        answers.keep_report(self.path, tok, name, report, started)
+        return report
 
     def related(self, name: str) -> dict[str, Any]:
         """The control group of an entity and its related-party money flows, with evidence."""

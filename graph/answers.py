@@ -1,4 +1,4 @@
-"""Answers of slow SELECT queries kept on disk while the store is unchanged, so asking again (the same
+"""Answers of slow SELECT queries (and slow ``show`` reports) kept on disk while the store is unchanged, so asking again (the same
 report on a million triples, from a new process) takes milliseconds instead of seconds.
 
 An answer is kept as W3C SPARQL results TSV (terms in N-Triples syntax, so nothing is lost; pyoxigraph reads it
@@ -6,7 +6,8 @@ back a third faster than JSON) under the store's generation token (``graph.viewc
 marks the token ``dirty`` at its first write and renews it when it closes, so every kept answer goes stale the
 moment the store changes and is never used again. Nothing is kept under a dirty token, nor when the token moved
 while the query ran. The files live in the user's own cache folder (a store may be shared or read-only) and are
-parsed as query results by pyoxigraph, never unpickled. Only answers that took at least ``SLOW`` seconds are kept.
+parsed as query results by pyoxigraph (``show`` reports as JSON), never unpickled. Only answers that took at least
+``SLOW`` seconds are kept.
 
 >>> key("SELECT * WHERE { ?s ?p ?o }", {}) == key("SELECT * WHERE { ?s ?p ?o }", None)
 True
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import os
 import shutil
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["SLOW", "MAX_BYTES", "key", "load", "save", "keep"]
+__all__ = ["SLOW", "MAX_BYTES", "key", "load", "save", "keep", "load_report", "keep_report"]
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +36,16 @@ SLOW = 0.05
 MAX_BYTES = 64 * 1024 * 1024
 #: Answers kept per store generation; the oldest go first.
 MAX_FILES = 256
+#: Bumped when the shape of a kept answer changes, so an older one is never read.
+FORMAT = 1
 
 
 def key(query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None) -> str:
     """A digest of the query text and its bound values, each in N-Triples form (so an IRI, a plain literal and a
-    tagged literal with the same text differ)."""
-    h = hashlib.sha256(query.encode("utf-8"))
+    tagged literal with the same text differ), and of the version that computed the answer."""
+    from dealgraph import __version__
+
+    h = hashlib.sha256(f"{__version__}\0{FORMAT}\0{query}".encode())
     for k, v in sorted((bindings or {}).items()):
         h.update(b"\0" + k.encode("utf-8") + b"\0" + str(v).encode("utf-8"))
     return h.hexdigest()[:40]
@@ -55,13 +61,19 @@ def _clean(token: str | None) -> bool:
     return token is not None and not token.startswith("dirty")
 
 
-def load(store_dir: Path, token: str | None, k: str):
-    """The kept answer to query ``k`` under ``token`` (``QuerySolutions``), or None."""
+def _read(store_dir: Path, token: str | None, name: str) -> bytes | None:
     if not _clean(token):
         return None
     try:
-        data = (_folder(store_dir) / token / f"{k}.tsv").read_bytes()
+        return (_folder(store_dir) / token / name).read_bytes()
     except OSError:
+        return None
+
+
+def load(store_dir: Path, token: str | None, k: str):
+    """The kept answer to query ``k`` under ``token`` (``QuerySolutions``), or None."""
+    data = _read(store_dir, token, f"{k}.tsv")
+    if data is None:
         return None
     try:
         return ox.parse_query_results(data, ox.QueryResultsFormat.TSV)
@@ -84,9 +96,9 @@ def _forget_unused(cache: Path) -> None:
             pass
 
 
-def save(store_dir: Path, token: str | None, k: str, data: bytes) -> bool:
-    """Keep ``data`` (results TSV) as the answer to ``k`` if ``token`` is clean and still the store's; stale
-    generations' answers are removed. Written atomically; a full or read-only disk only skips the keeping."""
+def save(store_dir: Path, token: str | None, name: str, data: bytes) -> bool:
+    """Keep ``data`` in file ``name`` if ``token`` is clean and still the store's; stale generations' answers are
+    removed. Written atomically; a full or read-only disk only skips the keeping."""
     from dealgraph.graph.viewcache import token as current
 
     if not _clean(token) or current(store_dir) != token or len(data) > MAX_BYTES:
@@ -99,12 +111,12 @@ def save(store_dir: Path, token: str | None, k: str, data: bytes) -> bool:
             if old.name != token:
                 shutil.rmtree(old, ignore_errors=True)
         _forget_unused(root.parent)
-        kept = sorted(folder.glob("*.tsv"), key=lambda p: p.stat().st_mtime_ns)
+        kept = sorted((p for p in folder.iterdir() if not p.name.startswith(".")), key=lambda p: p.stat().st_mtime_ns)
         for old in kept[: max(0, len(kept) - MAX_FILES + 1)]:
             old.unlink(missing_ok=True)
-        tmp = folder / f".{k}.{os.getpid()}"
+        tmp = folder / f".{name}.{os.getpid()}"
         tmp.write_bytes(data)
-        os.replace(tmp, folder / f"{k}.tsv")
+        os.replace(tmp, folder / name)
     except OSError as e:
         log.debug("cannot keep the answer: %s", e)
         return False
@@ -119,5 +131,26 @@ def keep(store_dir: Path, token: str | None, k: str, result, started: float):
     result.serialize(out, ox.QueryResultsFormat.TSV)
     data = out.getvalue()
     if time.perf_counter() - started >= SLOW:
-        save(store_dir, token, k, data)
+        save(store_dir, token, f"{k}.tsv", data)
     return ox.parse_query_results(data, ox.QueryResultsFormat.TSV)
+
+
+def _report_name(name: str) -> str:
+    return f"show-{key('show', {'name': ox.Literal(name)})}.json"
+
+
+def load_report(store_dir: Path, token: str | None, name: str) -> dict | None:
+    """The ``show`` report kept for the entity called ``name`` (as the user spelt it) under ``token``, or None."""
+    data = _read(store_dir, token, _report_name(name))
+    try:
+        report = None if data is None else json.loads(data)
+    except ValueError:
+        return None
+    return report if isinstance(report, dict) and "iri" in report else None
+
+
+def keep_report(store_dir: Path, token: str | None, name: str, report: dict, started: float) -> None:
+    """Keep the ``show`` report for ``name`` (plain JSON values only) when it took ``SLOW`` seconds or more since
+    ``started``."""
+    if time.perf_counter() - started >= SLOW:
+        save(store_dir, token, _report_name(name), json.dumps(report, ensure_ascii=False).encode())

@@ -31,8 +31,8 @@ def _rows(result) -> list[tuple]:
     return [tuple(sol) for sol in result]
 
 
-def _kept(tmp_path) -> list:
-    return sorted((tmp_path / "cache").glob("dealgraph/answers-*/*/*.tsv"))
+def _kept(tmp_path, ext: str = "tsv") -> list:
+    return sorted((tmp_path / "cache").glob(f"dealgraph/answers-*/*/*.{ext}"))
 
 
 def test_an_answer_is_kept_and_read_back_equal(kg, tmp_path):
@@ -91,3 +91,20 @@ def test_refused_queries_stay_refused_and_ask_is_answered(kg):
     with pytest.raises(QueryError):
         kg.sparql("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     assert bool(kg.sparql("ASK { ?s ?p ?o }")) is True
+
+
+def test_a_show_report_is_kept_per_name_and_goes_stale(kg, tmp_path):
+    live = kg.show("xAI")
+    assert any(p.name.startswith("show-") for p in _kept(tmp_path, "json"))
+    again = KnowledgeGraph.open(tmp_path / "store").show("xAI")
+    assert again == live and again["relations"]
+    kg.ingest_text("Fidelity invested $6 billion in xAI in December 2024.", published="2026-03-01")
+    after = KnowledgeGraph.open(tmp_path / "store").show("xAI")
+    assert len(after["relations"]["investors"]) == len(live["relations"]["investors"]) + 1
+
+
+def test_a_damaged_report_is_only_a_miss(kg, tmp_path):
+    live = kg.show("NVIDIA")
+    for p in _kept(tmp_path, "json"):
+        p.write_text('{"not": "a report"')
+    assert KnowledgeGraph.open(tmp_path / "store").show("NVIDIA") == live

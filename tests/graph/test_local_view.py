@@ -6,10 +6,17 @@ import pyoxigraph as ox
 import pytest
 
 from dealgraph.api import KnowledgeGraph
+from dealgraph.graph import answers
 from dealgraph.graph.show import entity_report
 from dealgraph.graph.store import Store
 from dealgraph.graph.view import build_view, local_view
 from tests.conftest import FIXTURES
+
+
+@pytest.fixture(autouse=True)
+def computed_every_time(monkeypatch):
+    """No kept ``show`` reports here: each side must compute its own answer."""
+    monkeypatch.setattr(answers, "SLOW", float("inf"))
 
 
 @pytest.fixture(scope="module")
