@@ -1,7 +1,7 @@
 """Stage 6, facts: rules that read relations and n-ary facts out of one sentence context at a time.
 
 Each rule is a small function ``(ctx, state) -> iterable of Fact``; ``RULES`` lists them in order and the
-extractor name ``rules.v2`` goes into the provenance of every fact. Keywords cover simplified Chinese (the
+extractor name ``rules.v3`` goes into the provenance of every fact. Keywords cover simplified Chinese (the
 context text is simplified), and English; traditional text reaches the rules already folded to simplified.
 
 One module per family of relations: ``rounds``, ``investments``, ``numbers`` (valuations, metrics),
@@ -27,7 +27,7 @@ from dealgraph.ingest.rules.rounds import rule_funding_round, rule_investor_role
 
 __all__ = ["EXTRACTOR", "RULES", "RuleState", "apply_rules", "finish"]
 
-EXTRACTOR = "rules.v2"  # v2 (session 2): re-ingesting an article read by v1 reads it again
+EXTRACTOR = "rules.v3"  # bumped when the rules change: re-ingesting an article read by older rules reads it again
 
 
 RULES: list[Callable[[SentenceContext, RuleState], Iterable[Fact]]] = [

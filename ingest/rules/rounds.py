@@ -17,6 +17,7 @@ from dealgraph.ingest.rules.common import (
     _coordinated_before,
     _date_near,
     _first_after,
+    _listed_after,
     _pub,
     _pure_investor,
     _rel,
@@ -92,11 +93,39 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     yield from _round(ctx, st, kw, roles, values, amount.amount)
 
 
+_RAISED_FROM = re.compile(r"\b(?:rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|receiv(?:e|es|ed|ing)|got|gets|obtain(?:s|ed)?|"
+                          r"dr[ae]w|draws|attract(?:s|ed)?|t[oa]ok|takes)\b[^.;。；]{0,60}?\bfrom\s+")
+
+
+_FROM_ZH = re.compile(r"(?:从|向)\s*$")
+_FROM_ZH_VERB = re.compile(r"\s*(?:处|那里)?(?:共|合计)?(?:募集|筹集|筹得|融资|获得|拿到)")
+
+
+def _from_mentions(ctx: SentenceContext) -> list[Mention]:
+    """The names money was raised from: ``raised $6 billion from Fidelity and Sequoia``, ``从阿里巴巴和腾讯募集``."""
+    m = _RAISED_FROM.search(ctx.text)
+    if m is not None:
+        return _listed_after(ctx, m.end())
+    for o in ctx.orgs():
+        if _FROM_ZH.search(ctx.text[max(0, o.start - 2):o.start]):
+            run = _listed_after(ctx, o.start)
+            if run and _FROM_ZH_VERB.match(ctx.text[run[-1].end:]):
+                return run
+    return []
+
+
+def _raised_from(ctx: SentenceContext, ckey: str) -> list[tuple[str, str]]:
+    """The investors named after ``from`` / ``从`` (see ``_from_mentions``)."""
+    return [("strategicInvestor" if _STRATEGIC.search(ctx.text[max(0, o.start - 12):o.end + 12]) else "investor", o.key)
+            for o in _from_mentions(ctx) if o.key != ckey and o.how != "reference"]
+
+
 def _round_roles(ctx: SentenceContext, ckey: str, kw: re.Match[str]) -> list[tuple[str, str]]:
     """The company, its lead investors, then the other investors the sentence names."""
     roles = [("company", ckey)] + [("leadInvestor", m.key) for m in _lead_investors(ctx, ckey)]
-    return roles + [(r, k) for r, k in _same_sentence_investors(ctx, ckey, kw) if (r, k) not in roles
-                    and ("leadInvestor", k) not in roles]
+    roles += [(r, k) for r, k in _same_sentence_investors(ctx, ckey, kw) if (r, k) not in roles
+              and ("leadInvestor", k) not in roles]
+    return roles + [(r, k) for r, k in _raised_from(ctx, ckey) if all(k != kk for _, kk in roles)]
 
 
 def _round(ctx: SentenceContext, st: RuleState, kw: re.Match[str], roles: list[tuple[str, str]],
@@ -145,6 +174,11 @@ def _round_amount(ctx: SentenceContext, money: list[AmountMatch], kw: re.Match[s
     return just_before[-1] if just_before else (_first_after(money, kw.start()) or money[0])
 
 
+#: Between the investors' cue and a name: the name belongs to another clause ("from investors to build Colossus
+#: with Nvidia chips").
+_NEW_CLAUSE = re.compile(r"\b(?:to|for|with|using|which|that|who|whose)\b|[。；;]")
+
+
 def _same_sentence_investors(ctx: SentenceContext, company: str, kw: re.Match[str]) -> list[tuple[str, str]]:
     """``……轮，由A领投，B、C和D跟投``; ``led by A; B and C were among the other backers``."""
     out = []
@@ -160,7 +194,8 @@ def _same_sentence_investors(ctx: SentenceContext, company: str, kw: re.Match[st
             continue
         if re.search(r"(?:由|led by|co-led by)\s*(?:\S+\s+){0,4}$", text[max(0, m.start - 40):m.start]):
             continue
-        follows = m.start >= cpos and m.start - cpos <= 60
+        follows = m.start >= cpos and m.start - cpos <= 60 and not _NEW_CLAUSE.search(
+            text[kw.start() + cue.end():m.start])
         precedes = clause_start <= m.start < cpos
         if follows or precedes:
             role = "strategicInvestor" if _STRATEGIC.search(text[max(0, m.start - 12):m.end + 12]) else "investor"
@@ -174,7 +209,8 @@ def _round_company(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | s
     for m in orgs:      # "SoftBank is set to lead investment of $40 billion in OpenAI": the company follows "in"
         if lead and m.start > lead.end() and re.search(r"\b(?:in|into)\s+(?:\S+\s+){0,8}$", ctx.text[:m.start]):
             return m
-    before = [m for m in orgs if m.start < pos and not _LEAD.search(ctx.text[m.end:m.end + 6])
+    givers = {id(m) for m in _from_mentions(ctx)}
+    before = [m for m in orgs if m.start < pos and id(m) not in givers and not _LEAD.search(ctx.text[m.end:m.end + 6])
               and not re.search(r"(?:由|led by|co-led by)\s*(?:\S+\s+){0,4}$", ctx.text[max(0, m.start - 40):m.start])]
     if before:
         return before[-1] if re.search(r"\braised?\b|融资|筹集|募集", ctx.text[before[-1].end:pos + 8]) else before[0]

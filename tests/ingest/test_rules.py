@@ -26,6 +26,16 @@ CASES = [
     ("Cohere closed a $500 million Series D round led by Radical Ventures; Nvidia and Salesforce Ventures were "
      "among the other backers.", ["FundingRound cohere", "investedIn nvidia cohere"], []),
     ("月之暗面获得腾讯5亿美元的战略投资。", ["investedIn tencent moonshot-ai", "FundingRound moonshot-ai"], []),
+    # raised from: the names right after "from" / 从 are investors, the company is not one of them
+    ("Anysphere raised $900 million from Thrive Capital, Andreessen Horowitz and Accel.",
+     ["investedIn thrive-capital anysphere", "investedIn andreessen-horowitz anysphere", "investedIn accel anysphere"],
+     []),
+    ("Figure AI secured $675 million in new funding from Microsoft and OpenAI.",
+     ["investedIn microsoft figure-ai", "investedIn openai figure-ai"], []),
+    ("Mistral raised €1.7 billion from investors to expand with Nvidia hardware.", ["FundingRound mistral-ai"],
+     ["investedIn nvidia mistral-ai"]),
+    ("智譜從阿里巴巴和騰訊募集了10億元。", ["investedIn alibaba zhipu-ai", "investedIn tencent zhipu-ai",
+                                          "FundingRound zhipu-ai"], ["FundingRound tencent"]),
     # purchases
     ("Meta will buy Nvidia chips worth $10 billion for its new clusters.", ["buysFrom meta-platforms nvidia"], []),
     ("OpenAI signed a $38 billion cloud computing deal with AWS on Monday.", ["buysFrom openai aws",
