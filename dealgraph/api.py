@@ -144,17 +144,17 @@ class KnowledgeGraph:
         """Run SPARQL (SELECT/ASK/CONSTRUCT) over the union of article graphs; values go in as ``bindings``."""
         from dealgraph.graph.queries import run_query
 
+        if self._mem is None and isinstance(self.path, Path):
+            return self._answer(query, bindings)
         s = self._store()
         try:
-            if not isinstance(self.path, Path):
-                return run_query(s, query, bindings)
-            return self._answer(s, query, bindings)
+            return run_query(s, query, bindings)
         finally:
             self._done(s)
 
-    def _answer(self, s: Store, query: str, bindings: dict[str, Any] | None):
+    def _answer(self, query: str, bindings: dict[str, Any] | None):
         """A query on an on-disk store, through the answers kept while the store is unchanged (``graph.answers``):
-        a slow report asked again from a new process is read back instead of computed."""
+        a slow report asked again from a new process is read back, without opening the store."""
         import time
 
         from dealgraph.graph import answers, viewcache
@@ -165,19 +165,22 @@ class KnowledgeGraph:
         terms = {k: to_term(v) for k, v in (bindings or {}).items()}
         tok = viewcache.token(self.path)
         k = answers.key(query, terms)
-        hit = answers.load(self.path, tok, k)
-        if hit is not None:
+        if (hit := answers.load(self.path, tok, k)) is not None:
             return hit
         started = time.perf_counter()
-        result = s.query(query, terms)
-        if not isinstance(result, ox.QuerySolutions):        # ASK and CONSTRUCT answers are not kept
-            return result
+        s = self._store()
         try:
-            return answers.keep(self.path, tok, k, result, started)
-        except RuntimeError as e:
-            raise QueryError(f"query failed: {e}") from None
-        except OSError as e:
-            raise StoreError(f"query failed: {e}") from None
+            result = s.query(query, terms)
+            if not isinstance(result, ox.QuerySolutions):        # ASK and CONSTRUCT answers are not kept
+                return result
+            try:
+                return answers.keep(self.path, tok, k, result, started)
+            except RuntimeError as e:
+                raise QueryError(f"query failed: {e}") from None
+            except OSError as e:
+                raise StoreError(f"query failed: {e}") from None
+        finally:
+            self._done(s)
 
     def view(self):
         """The networkx ``MultiDiGraph`` view, rebuilt only when the store changed."""

@@ -38,6 +38,8 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_FILES = 256
 #: Bumped when the shape of a kept answer changes, so an older one is never read.
 FORMAT = 1
+#: ``DEALGRAPH_KEEP_ANSWERS=0`` turns the keeping off (every question computed afresh; the benchmark's "first").
+ENABLED = os.environ.get("DEALGRAPH_KEEP_ANSWERS", "1") != "0"
 
 
 def key(query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None) -> str:
@@ -62,7 +64,7 @@ def _clean(token: str | None) -> bool:
 
 
 def _read(store_dir: Path, token: str | None, name: str) -> bytes | None:
-    if not _clean(token):
+    if not ENABLED or not _clean(token):
         return None
     try:
         return (_folder(store_dir) / token / name).read_bytes()
@@ -101,7 +103,7 @@ def save(store_dir: Path, token: str | None, name: str, data: bytes) -> bool:
     removed. Written atomically; a full or read-only disk only skips the keeping."""
     from dealgraph.graph.viewcache import token as current
 
-    if not _clean(token) or current(store_dir) != token or len(data) > MAX_BYTES:
+    if not ENABLED or not _clean(token) or current(store_dir) != token or len(data) > MAX_BYTES:
         return False
     root = _folder(store_dir)
     folder = root / token

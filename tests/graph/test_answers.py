@@ -108,3 +108,15 @@ def test_a_damaged_report_is_only_a_miss(kg, tmp_path):
     for p in _kept(tmp_path, "json"):
         p.write_text('{"not": "a report"')
     assert KnowledgeGraph.open(tmp_path / "store").show("NVIDIA") == live
+
+
+def test_keeping_can_be_turned_off(kg, tmp_path, monkeypatch):
+    live = _rows(kg.sparql(TRICKY))
+    kept = _kept(tmp_path)
+    assert kept
+    kept[0].write_bytes(b"?s\t?o\t?none\n<http://example.org/forged>\t\"kept\"\t\n")
+    assert _rows(kg.sparql(TRICKY)) != live                 # the kept file is what a hit returns
+    monkeypatch.setattr(answers, "ENABLED", False)
+    assert _rows(kg.sparql(TRICKY)) == live
+    kg.show("xAI")
+    assert _kept(tmp_path, "json") == []
