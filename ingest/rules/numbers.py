@@ -24,11 +24,11 @@ __all__ = ["rule_valuation", "rule_metric"]
 _VAL = re.compile(r"估值|市场估值|作价|\bvaluation\b|\bvalued at\b|\b(?:is|was|now|be) worth\b")
 _METRICS: list[tuple[str, re.Pattern[str]]] = [
     ("annualizedRevenue", re.compile(r"年化营收|年化收入|年化经常性收入|annuali[sz]ed revenue|annual recurring revenue|"
-                                     r"\bARR\b|revenue run[- ]rate|年化")),
+                                     r"(?<![A-Za-z])ARR(?![A-Za-z])|revenue run[- ]rate|年化")),
     ("totalFunding", re.compile(r"累计融资|累计融资额|总融资|融资总额|共投资|累计获得|total funding|raised a total|"
                                 r"in total funding|raised more than .* to date")),
     ("contractBacklog", re.compile(r"未来合同总额|未履约|剩余履约义务|合同总额|backlog|remaining performance obligations|"
-                                   r"\bRPO\b")),
+                                   r"(?<![A-Za-z])RPO(?![A-Za-z])")),
     ("marketCap", re.compile(r"市值|market cap(?:itali[sz]ation)?|market value")),
     ("capex", re.compile(r"资本支出|资本开支|capex|capital expenditure|capital spending")),
     ("loss", re.compile(r"亏损|净亏|\bnet loss\b|\blost\b|\bloss of\b")),

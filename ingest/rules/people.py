@@ -21,7 +21,7 @@ _POSSESSIVE_CHAIN = re.compile(r"['’]s\s+(?:(?:co-?)?founders?|chair|chairman|
 
 
 _TITLE = re.compile(r"联合创始人|创始人|首席执行官|执行长|行政总裁|首席财务官|首席技术官|首席运营官|技术长|财务长|营运长|财务总监|技术总监|董事长|董事会主席|总裁|"
-                    r"总经理|合伙人|主席|董事|\bCEO\b|\bCFO\b|\bCTO\b|\bCOO\b|\b[Cc]hief [Ee]xecutive(?: [Oo]fficer)?\b|"
+                    r"总经理|合伙人|主席|董事|(?<![A-Za-z])(?:CEO|CFO|CTO|COO)(?![A-Za-z])|\b[Cc]hief [Ee]xecutive(?: [Oo]fficer)?\b|"
                     r"\b[Cc]hief [A-Za-z]+ [Oo]fficer\b|\b(?:finance|technology|operating) chief\b|\b[Cc]hairman\b|"
                     r"\b[Cc]hairwoman\b|\b[Pp]resident\b|\b[Mm]anaging [Pp]artner\b|\b[Gg]eneral [Pp]artner\b|"
                     r"\b[Pp]artner\b|\b[Hh]ead\b|\bboss\b|\bled by\b|\bhelm\b")

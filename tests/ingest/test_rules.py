@@ -152,6 +152,10 @@ CASES = [
      ["executiveOf liang-wenfeng deepseek"]),
     ("智谱由唐杰等清华大学学者共同创立。", ["founded tang-jie zhipu-ai"], []),
     ("MiniMax由闫俊杰于2021年创办，总部位于上海。", ["founded yan-junjie minimax"], []),
+    # Latin titles and acronyms written right against Chinese characters ("谷歌CEO皮查伊")
+    ("谷歌CEO皮查伊在发布会上说，搜索业务仍在增长。", ["executiveOf sundar-pichai google"], []),
+    ("據悉，英特爾CEO陳立武已與白宮官員會面。", ["executiveOf lip-bu-tan intel"], []),
+    ("微软CFO表示，资本支出将继续增加。", [], ["executiveOf satya-nadella microsoft"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
