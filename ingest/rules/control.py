@@ -75,6 +75,9 @@ def rule_control(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
                 yield from (f for f in [_rel("founded", who[-1], o, ctx, st)] if f)
 
 
+_PERSON_APPOSITIVE = re.compile(r"\s*,\s*(?:the|a|an|its|their)\s[^,.;:]{1,50},\s*(?:who\s+)?(?:also\s+|later\s+|then\s+)?")
+
+
 def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     """``马斯克于2023年创立的xAI``, ``甲骨文创始人Larry Ellison``, ``founded by A``, ``A acquired B``."""
     text = ctx.text
@@ -124,10 +127,10 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
                 for who in founders:
                     yield from (f for f in [_rel("founded", who, owner, ctx, st)] if f)
                 continue
-        who = next((m for m in reversed(ctx.mentions) if m.type in ("Person",) and 0 <= kw.start() - m.end <= 10),
-                   None)
+        who = next((m for m in reversed(ctx.mentions) if m.type in ("Person",) and (0 <= kw.start() - m.end <= 10 or
+                    _PERSON_APPOSITIVE.fullmatch(text[m.end:kw.start()]))), None)   # "X, the former Y CTO, founded Z"
         org = next((o for o in orgs if 0 <= o.start - kw.end() <= 10), None)
-        if who and org and re.search(r"的|\bin\b|\s", text[kw.end():org.start] or "的"):
+        if who and org and re.search(r"的|了|\bin\b|\s", text[kw.end():org.start] or "的"):
             yield from (f for f in [_rel("founded", who, org, ctx, st)] if f)
     for kw in _ACQ.finditer(text):
         if re.search(r"创办|创立", text[max(0, kw.start() - 4):kw.start()]):

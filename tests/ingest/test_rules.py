@@ -156,6 +156,11 @@ CASES = [
     ("谷歌CEO皮查伊在发布会上说，搜索业务仍在增长。", ["executiveOf sundar-pichai google"], []),
     ("據悉，英特爾CEO陳立武已與白宮官員會面。", ["executiveOf lip-bu-tan intel"], []),
     ("微软CFO表示，资本支出将继续增加。", [], ["executiveOf satya-nadella microsoft"]),
+    # founders: 创办了 / 创立了, and a person described in an apposition before "founded"
+    ("闫俊杰于2021年创办了MiniMax。", ["founded yan-junjie minimax"], []),
+    ("Arthur Mensch, a former Google DeepMind researcher, founded Mistral AI in Paris.",
+     ["founded arthur-mensch mistral-ai"], ["founded arthur-mensch google-deepmind"]),
+    ("Brett Adcock, who runs Figure AI, said the company founded a new lab.", [], ["founded brett-adcock figure-ai"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
