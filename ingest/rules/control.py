@@ -11,6 +11,7 @@ from dealgraph.ingest.rules.common import (
     _ACQ,
     _APPOSITIVE,
     _CHIP_WORDS,
+    _PAREN,
     _TITLE_CHAIN,
     RuleState,
     _as_mention,
@@ -75,6 +76,16 @@ def rule_control(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
                 yield from (f for f in [_rel("founded", who[-1], o, ctx, st)] if f)
 
 
+#: Between a company and "founded by": nothing but its description ("DeepSeek, the Hangzhou lab (co-)founded by").
+_FOUNDED_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:which|that)\s+)?(?:(?:is|was|were|has been|had been)\s+)?"
+                          r"(?:(?:a|an|the)\s+[^,.;]{0,50}?\s*)?(?:,\s*)?(?:(?:which|that)\s+)?"
+                          r"(?:(?:is|was|has been|had been)\s+)?(?:(?:originally|jointly|also|first)\s+)?")
+def _unnamed_before(ctx, pos: int) -> bool:
+    """A description at ``pos`` set after a name the table does not know (``io, the startup``)."""
+    m = re.search(r"[\w.-]+\s*,\s*$", ctx.text[:pos])
+    return bool(m) and not any(o.end == m.start() + len(m.group().split(",")[0].rstrip()) for o in ctx.mentions)
+
+
 _PERSON_APPOSITIVE = re.compile(r"\s*,\s*(?:the|a|an|its|their)\s[^,.;:]{1,50},\s*(?:who\s+)?(?:also\s+|later\s+|then\s+)?")
 
 
@@ -100,6 +111,9 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
         if kw.group() in ("founded", "co-founded"):
             by = re.match(r"\s+(?:in \d{4} )?by\s+", text[kw.end():])
             org = next((o for o in reversed(orgs) if o.end <= kw.start()), None)
+            if org is not None and (not _FOUNDED_GAP.fullmatch(_PAREN.sub("", re.sub(r"^\s*[)）]", "", text[
+                    org.end:kw.start()]))) or org.how == "reference" and _unnamed_before(ctx, org.start)):
+                org = None                  # "OpenAI acquired io, the startup founded by …": io was founded
             if by and org:
                 start = kw.end() + by.end()
                 direct = [m for m in ctx.mentions if m.type in ("Person", "Organization") and m.start == start]

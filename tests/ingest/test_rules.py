@@ -161,6 +161,12 @@ CASES = [
     ("Arthur Mensch, a former Google DeepMind researcher, founded Mistral AI in Paris.",
      ["founded arthur-mensch mistral-ai"], ["founded arthur-mensch google-deepmind"]),
     ("Brett Adcock, who runs Figure AI, said the company founded a new lab.", [], ["founded brett-adcock figure-ai"]),
+    # "founded by": only the company the description belongs to
+    ("Meta hired staff from Gizmo, a small startup founded by Alexandr Wang.", [],
+     ["founded alexandr-wang meta-platforms"]),
+    ("Cognition AI (Cognition), co-founded by Scott Wu, bought Windsurf.", ["founded scott-wu cognition-ai"], []),
+    ("Nvidia backed Perplexity, which was founded by Aravind Srinivas.", ["founded aravind-srinivas perplexity"],
+     ["founded aravind-srinivas nvidia"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
