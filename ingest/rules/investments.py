@@ -89,6 +89,9 @@ def rule_invested_in(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     yield from _invest_passive(ctx, st, orgs, status)
 
 
+_TOOK_PART_IN = re.compile(r"(?:参与|参投|跟投)了?(?P<c>[^，,。；;]{1,20}?)(?:的)?[^，,。；;]{0,14}?(?:融资|募资|轮)|"
+                           r"\b(?:participated|participates|took part|takes part)\s+in\s+(?P<c2>[^,.;]{1,30}?)['’]s\s+"
+                           r"[^,.;]{0,40}?\b(?:round|funding|financing|fundraising|raise)\b")
 _IN_ROUND_ZH = re.compile(r"在(?P<c>[^，,。；;]{1,20}?)(?:的)?[^，,。；;]{0,14}?(?:融资|轮)中(?:出资|投资|投入|认购)")
 
 
@@ -101,6 +104,14 @@ def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], st
         inv = [o for o in orgs if o.end <= m.start()]
         if comp and inv:
             yield from _invest(inv[-1], comp[0], ctx, st, m.end(), status or "completed")
+    for m in _TOOK_PART_IN.finditer(text):      # "高瓴参与了MiniMax的融资", "Nvidia participated in xAI's round"
+        g = "c" if m["c"] is not None else "c2"
+        comp = [o for o in orgs if m.start(g) <= o.start < m.end(g)]
+        inv = [o for o in orgs if o.end <= m.start() and re.fullmatch(r"\s*(?:also|has|had|也|还|亦)?\s*",
+                                                                      text[o.end:m.start()])]
+        if len(comp) == 1 and inv and inv[-1].how != "reference":
+            for who in _coordinated_before(orgs, inv[-1], text):
+                yield from _invest(who, comp[0], ctx, st, m.end(), status or "completed")
     for m in _GOT_ZH.finditer(text):
         invs = [o for o in orgs if m.start("inv") <= o.start < m.end("inv")]
         comp = [o for o in orgs if o.end <= m.start()]

@@ -123,6 +123,9 @@ def _raised_from(ctx: SentenceContext, ckey: str) -> list[tuple[str, str]]:
 def _round_roles(ctx: SentenceContext, ckey: str, kw: re.Match[str]) -> list[tuple[str, str]]:
     """The company, its lead investors, then the other investors the sentence names."""
     roles = [("company", ckey)] + [("leadInvestor", m.key) for m in _lead_investors(ctx, ckey)]
+    took_part = _took_part(ctx, kw.start())
+    if took_part is not None and took_part[1].key == ckey and all(k != took_part[0].key for _, k in roles):
+        roles.append(("investor", took_part[0].key))
     roles += [(r, k) for r, k in _same_sentence_investors(ctx, ckey, kw) if (r, k) not in roles
               and ("leadInvestor", k) not in roles]
     return roles + [(r, k) for r, k in _raised_from(ctx, ckey) if all(k != kk for _, kk in roles)]
@@ -209,6 +212,9 @@ def _round_company(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | s
     for m in orgs:      # "SoftBank is set to lead investment of $40 billion in OpenAI": the company follows "in"
         if lead and m.start > lead.end() and re.search(r"\b(?:in|into)\s+(?:\S+\s+){0,8}$", ctx.text[:m.start]):
             return m
+    took_part = _took_part(ctx, pos)
+    if took_part is not None:
+        return took_part[1]
     givers = {id(m) for m in _from_mentions(ctx)}
     before = [m for m in orgs if m.start < pos and id(m) not in givers and not _LEAD.search(ctx.text[m.end:m.end + 6])
               and not re.search(r"(?:由|led by|co-led by)\s*(?:\S+\s+){0,4}$", ctx.text[max(0, m.start - 40):m.start])]
@@ -218,6 +224,26 @@ def _round_company(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | s
         r"[^。；;，,]{0,30}?(?:等)?(?:参投|跟投|领投|参与投资|共同投资|出资)|\s*(?:led|co-led|joined|participated)\b",
         ctx.text[m.end:])]
     return after[0] if after else st.disc.topic
+
+
+_TOOK_PART = re.compile(r"\s*(?:also\s+|has\s+|had\s+)?(?:participated|participates|took part|takes part|joined|invested|"
+                        r"co-invested)\s+in\s+(?:the\s+)?$|\s*(?:也|还|亦)?(?:参与|参投|跟投|投资)了?(?:此次|这次)?\s*$")
+
+
+def _took_part(ctx: SentenceContext, pos: int) -> tuple[Mention, Mention] | None:
+    """``Nvidia participated in xAI's $6 billion Series C``, ``高瓴参与了MiniMax的新一轮融资``: (investor, company),
+    the company named with its round just before the keyword at ``pos``."""
+    orgs = ctx.orgs()
+    for i, m in enumerate(orgs):
+        if m.end > pos or i == 0:
+            continue
+        if not re.fullmatch(r"(?:['’]s\s+|\s*的?\s*)[^,，.。;；]{0,40}", ctx.text[m.end:pos]) or \
+                any(m.end <= o.start < pos for o in orgs):
+            continue
+        inv = orgs[i - 1]
+        if inv.key != m.key and inv.how != "reference" and _TOOK_PART.fullmatch(ctx.text[inv.end:m.start]):
+            return inv, m
+    return None
 
 
 def _lead_investors(ctx: SentenceContext, company: str) -> list[Mention]:

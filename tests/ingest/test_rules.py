@@ -167,6 +167,12 @@ CASES = [
     ("Cognition AI (Cognition), co-founded by Scott Wu, bought Windsurf.", ["founded scott-wu cognition-ai"], []),
     ("Nvidia backed Perplexity, which was founded by Aravind Srinivas.", ["founded aravind-srinivas perplexity"],
      ["founded aravind-srinivas nvidia"]),
+    # "X participated in Y's round" / "X参与了Y的融资": X invests, Y raises
+    ("Salesforce Ventures participated in Anthropic's $4 billion Series E round.",
+     ["FundingRound anthropic", "investedIn salesforce-ventures anthropic"], ["FundingRound salesforce-ventures"]),
+    ("红杉中国和启明创投参与了阶跃星辰的新一轮融资。", ["investedIn hongshan stepfun", "investedIn qiming stepfun"], []),
+    ("小米也参投了智谱本轮5亿元融资。", ["investedIn xiaomi zhipu-ai", "FundingRound zhipu-ai"], ["FundingRound xiaomi"]),
+    ("Nvidia took part in talks with AMD about a funding round.", [], ["investedIn nvidia amd"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
