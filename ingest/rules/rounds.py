@@ -187,7 +187,7 @@ def _same_sentence_investors(ctx: SentenceContext, company: str, kw: re.Match[st
     out = []
     text = ctx.text
     cue = re.search(r"跟投|参投|参与|\bbackers\b|\binvestors\b|\bparticipat\w+|\bjoined by\b|\balongside\b|"
-                    r"\bincluding\b|\bwith participation from\b", text[kw.start():])
+                    r"\bincluding\b|\bincluded\b|\bwith participation from\b", text[kw.start():])
     if not cue:
         return out
     cpos = kw.start() + cue.start()
@@ -222,8 +222,12 @@ def _round_company(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | s
         return before[-1] if re.search(r"\braised?\b|融资|筹集|募集", ctx.text[before[-1].end:pos + 8]) else before[0]
     after = [m for m in orgs if m.start >= pos and not re.match(   # "完成A1轮融资，阿里、腾讯、小米等参投": investors
         r"[^。；;，,]{0,30}?(?:等)?(?:参投|跟投|领投|参与投资|共同投资|出资)|\s*(?:led|co-led|joined|participated)\b",
-        ctx.text[m.end:])]
-    return after[0] if after else st.disc.topic
+        ctx.text[m.end:]) and id(m) not in givers and not re.search(   # "a round led by Thrive": an investor
+        r"(?:由|\bled by|\bbacked by|\bfrom|\bincluding|\bincluded|\bwith)\s*(?:\S+\s+){0,3}$",
+        ctx.text[max(0, m.start - 40):m.start])]
+    if after:
+        return after[0]
+    return st.disc.topic if all(m.key != st.disc.topic for m in orgs) else None   # the topic named as investor here
 
 
 _TOOK_PART = re.compile(r"\s*(?:also\s+|has\s+|had\s+)?(?:participated|participates|took part|takes part|joined|invested|"
@@ -253,10 +257,16 @@ def _lead_investors(ctx: SentenceContext, company: str) -> list[Mention]:
             continue
         after, before = _PAREN.sub("", ctx.text[m.end:m.end + 64])[:24], ctx.text[max(0, m.start - 40):m.start]
         if re.match(r"\s*(?:共同|联合|一起)?(?:领投|牵头)|\s*(?:(?:is|was) set to lead|is to lead|led|leads|will lead|"
-                    r"co-led|co-lead)\b", after) or \
-                re.search(r"(?:由|led by|co-led by)\s*(?:(?:the|a|an|[a-z-]+|[A-Z][a-z]+ian|[A-Z][a-z]+ese)\s+){0,4}$",
-                          before) or re.search(r"(?:由|led by|co-led by)\s*$", before):
+                    r"co-led|co-lead)\b", after):
             out.extend(o for o in _coordinated_before(ctx.orgs(), m, ctx.text) if o.key != company)
+        elif re.search(r"(?:由|led by|co-led by)\s*(?:(?:the|a|an|[a-z-]+|[A-Z][a-z]+ian|[A-Z][a-z]+ese)\s+){0,4}$",
+                       before) or re.search(r"(?:由|led by|co-led by)\s*$", before):
+            # "co-led by A and B", "由A、B、C共同领投": every name listed after the cue
+            run = [m, *_listed_after(ctx, m.end, strict=True)]
+            if "由" in before[-12:] and not re.match(r"[^，,。；;、]{0,8}?(?:共同|联合|一起)?(?:领投|牵头)",
+                                                     _PAREN.sub("", ctx.text[run[-1].end:])):
+                run = [m]               # "由A、B投资": the list is led only when 领投 closes it
+            out.extend(o for o in run if o.key != company)
     return list({m.key: m for m in out}.values())
 
 

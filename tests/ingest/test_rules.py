@@ -173,6 +173,15 @@ CASES = [
     ("红杉中国和启明创投参与了阶跃星辰的新一轮融资。", ["investedIn hongshan stepfun", "investedIn qiming stepfun"], []),
     ("小米也参投了智谱本轮5亿元融资。", ["investedIn xiaomi zhipu-ai", "FundingRound zhipu-ai"], ["FundingRound xiaomi"]),
     ("Nvidia took part in talks with AMD about a funding round.", [], ["investedIn nvidia amd"]),
+    # every name listed after "led by" / 由 … 领投 leads; an investor after the cue is never the company
+    ("ElevenLabs closed a $180 million Series C co-led by Andreessen Horowitz and ICONIQ.",
+     ["investedIn andreessen-horowitz elevenlabs", "investedIn iconiq elevenlabs"], []),
+    ("銀河通用完成新一輪融資，由騰訊、美團、小米共同領投。",
+     ["investedIn tencent galbot", "investedIn meituan galbot", "investedIn xiaomi galbot"], []),
+    ("智谱完成新一轮融资，由腾讯领投，阿里巴巴、美团跟投。", ["investedIn tencent zhipu-ai", "investedIn meituan zhipu-ai"],
+     []),
+    ("The company raised $300 million in a round led by Greenoaks and included Lightspeed.", [],
+     ["FundingRound greenoaks", "investedIn lightspeed greenoaks"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
