@@ -21,10 +21,11 @@ from dealgraph.ingest.rules.common import (
 __all__ = ["rule_valuation", "rule_metric"]
 
 
-_VAL = re.compile(r"估值|市场估值|作价|\bvaluation\b|\bvalued at\b|\b(?:is|was|now|be) worth\b")
+_VAL = re.compile(r"估值|市场估值|作价|\bvaluation\b|\bvalued at\b|\b(?:is|was|now|be) worth\b|"
+                  r"\bvalu(?:es|ing|ed)\s+(?P<who>(?:[^\s,.;]+\s+){1,4}?)at\b")
 _METRICS: list[tuple[str, re.Pattern[str]]] = [
     ("annualizedRevenue", re.compile(r"年化营收|年化收入|年化经常性收入|annuali[sz]ed revenue|annual recurring revenue|"
-                                     r"(?<![A-Za-z])ARR(?![A-Za-z])|revenue run[- ]rate|年化")),
+                                     r"(?<![A-Za-z])ARR(?![A-Za-z])|revenue run[- ]rate|\brun[- ]rate (?:revenue|sales)\b|年化")),
     ("totalFunding", re.compile(r"累计融资|累计融资额|总融资|融资总额|共投资|累计获得|total funding|raised a total|"
                                 r"in total funding|raised more than .* to date")),
     ("contractBacklog", re.compile(r"未来合同总额|未履约|剩余履约义务|合同总额|backlog|remaining performance obligations|"
@@ -53,8 +54,11 @@ def rule_valuation(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
                            and not re.search(r"[，,；;]", ctx.text[a.end:kw.start()])), None)
         if amount is None or re.search(r"融资目标|目标|target", ctx.text[max(0, amount.start - 12):amount.start]):
             continue
+        if kw["who"] and re.search(r"\b(?:stake|stakes|shares|holding|holdings|deal|stock)\b", kw["who"]):
+            continue                     # "values its stake at"
         if re.search(r"\b(?:stake|deal|transaction|acquisition|purchase)\b[^.;,]{0,24}$|"
-                     r"(?:所持股份|所持股权|交易|收购)[^，,。；;]{0,4}$", ctx.text[max(0, kw.start() - 30):kw.start()]):
+                     r"(?:所持股份|所持股权|交易|收购)[^，,。；;]{0,4}$", ctx.text[max(0, kw.start() - 30):kw.start()]) \
+                and not (kw["who"] and any(kw.start("who") <= o.start < kw.end("who") for o in ctx.orgs())):
             continue                     # "its stake is valued at $130 billion", "a deal valued at": not the company
         company = _valued(ctx, kw, amount, st)
         if company is None:
@@ -67,6 +71,10 @@ def rule_valuation(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
 
 
 def _valued(ctx: SentenceContext, kw: re.Match[str], amount: AmountMatch, st: RuleState) -> Mention | str | None:
+    if kw["who"]:                      # "the deal values xAI at", "valuing the company at"
+        named = [o for o in ctx.orgs() if kw.start("who") <= o.start < kw.end("who")]
+        if named:
+            return named[0]
     after = ctx.text[amount.end:amount.end + 12]
     m = re.match(r"\s*的\s*(?:[\u4e00-\u9fff]{0,6})", after)
     if m:

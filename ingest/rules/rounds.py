@@ -36,6 +36,8 @@ _RAISE = re.compile(r"融资|募资|募集|筹集|筹资|\braised?\b|\braising\b
 _LEAD = re.compile(r"领投|牵头|\bled by\b|\bleads?\b|\bled\b|\bco-led\b|\bleading\b")
 _STRATEGIC = re.compile(r"战略投资|\bstrategic\b")
 _VALUATION_WORD = re.compile(r"估值|valuation|valued at|post-money|投后")
+_VALUES_AT = re.compile(r"\bvalu(?:es|ing|ed)\s+(?:[^\s,.;]+\s+){0,4}?at\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|"
+                        r"more than\s+|over\s+|some\s+)?$")   # "a round that values Anthropic at $183 billion"
 
 
 def _round_name(text: str) -> str | None:
@@ -84,8 +86,9 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         if comp == ckey and ctx.sentence.index - i <= 2 and all(k != inv for _, k in roles):
             roles.append(("strategicInvestor" if not _pure_investor(ctx, inv) else "investor", inv))
     values = [("roundName", n)] if (n := _round_name(text)) else []
-    val = next((a for a in money if a is not amount and _VALUATION_WORD.search(
-        text[a.end:a.end + 16] + text[max(0, a.start - 8):a.start])), None)
+    val = next((a for a in money if a is not amount and (_VALUATION_WORD.search(
+        text[a.end:a.end + 16] + text[max(0, a.start - 8):a.start]) or _VALUES_AT.search(text[max(0, a.start - 60):a.start]))),
+        None)
     if val:
         values.append(("valuation", str(val.amount.value)))
         yield Fact("Valuation", st.evidence(ctx), roles=(("company", ckey),), amount=val.amount,
@@ -168,6 +171,7 @@ _TOTAL = re.compile(r"累计|共投资|总共|合计|共计|一共|\bto date\b|\
 def _round_amount(ctx: SentenceContext, money: list[AmountMatch], kw: re.Match[str]) -> AmountMatch | None:
     """The amount raised: right before the keyword (``50亿美元股权融资``), else the first after it, else the first."""
     money = [a for a in money if not _VALUATION_WORD.search(ctx.text[max(0, a.start - 8):a.start])
+             and not _VALUES_AT.search(ctx.text[max(0, a.start - 60):a.start])
              and not re.search(r"(?:融资|轮)时的?\s*$", ctx.text[max(0, a.start - 6):a.start])
              and not re.match(r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:valuation|估值)|\s*的?\s*(?:投后|投前)?估值",
                               ctx.text[a.end:a.end + 20])]

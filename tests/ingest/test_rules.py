@@ -182,11 +182,28 @@ CASES = [
      []),
     ("The company raised $300 million in a round led by Greenoaks and included Lightspeed.", [],
      ["FundingRound greenoaks", "investedIn lightspeed greenoaks"]),
+    # "values X at $N": X's valuation, not the round's amount; "run-rate revenue" is annualised
+    ("Cursor maker Anysphere raised $900 million in a deal that values the startup at $9.9 billion.",
+     ["FundingRound anysphere", "Valuation anysphere"], []),
+    ("The new funding values Perplexity at $20 billion, people familiar said.", ["Valuation perplexity"],
+     ["FundingRound perplexity"]),
+    ("SoftBank's purchase values its stake at $40 billion.", [], ["Valuation softbank"]),
+    ("Cohere's run-rate revenue passed $100 million in May.", ["FinancialMetric cohere"], []),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
     ("英伟达股价上涨4%，市值突破4万亿美元。", ["FinancialMetric nvidia"], ["investedIn nvidia nvidia"]),
 ]
+
+
+def _metric(text: str) -> set[tuple[str, str]]:
+    ex = extract(RawDocument(text, published=__import__("datetime").date(2025, 10, 1)))
+    return {(f.roles[0][1], f.value("metric")) for f in ex.facts if f.kind == "FinancialMetric"}
+
+
+def _amounts(text: str, kind: str) -> set[int]:
+    ex = extract(RawDocument(text, published=__import__("datetime").date(2025, 10, 1)))
+    return {int(f.amount.value) for f in ex.facts if f.kind == kind and f.amount}
 
 
 def _facts(text: str) -> set[str]:
@@ -216,3 +233,13 @@ def test_rule(text, want, not_want):
         assert _key(w) in got, (w, sorted(got))
     for n in not_want:
         assert _key(n) not in got, (n, sorted(got))
+
+
+def test_values_at_is_the_valuation_not_the_round():
+    text = "Anysphere raised $900 million in a deal that values the startup at $9.9 billion."
+    assert _amounts(text, "FundingRound") == {900_000_000}
+    assert _amounts(text, "Valuation") == {9_900_000_000}
+
+
+def test_run_rate_revenue_is_annualized():
+    assert ("cohere", "annualizedRevenue") in _metric("Cohere's run-rate revenue passed $100 million in May.")
