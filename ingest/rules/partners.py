@@ -19,7 +19,7 @@ __all__ = ["rule_partner"]
 
 _PARTNER = re.compile(r"合作伙伴|合作|联合开发|共同开发|共建|携手|联手|结盟|战略协议|"
                       r"\bpartner(?:s|ed|ing)?\s+(?:with|to|on|in)\b|\bpartnership\b|\b(?:key|strategic|technology) partners?\b|"
-                      r"\bjointly\b|\bcollaborat\w+|\bteam(?:s|ed)? up\b|\bstrategic deal\b|\balliance\b")
+                      r"\bjointly\b|\bcollaborat\w+|\bteam(?:s|ed|ing)? up\b|\bjoin(?:s|ed|ing)? forces\b|\bstrategic deal\b|\balliance\b")
 
 
 def rule_partner(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
@@ -82,7 +82,7 @@ def _partner_pairs(ctx: SentenceContext, orgs: list[Mention], kw: re.Match[str],
     if qi:
         prior = [o for o in orgs if o.end <= qi.start() and o.key != subject.key]
         return ([(subject, prior[-1])] if prior else []), []
-    withm = re.search(r"(?:与|和|同|跟|\bwith\b)\s*", text[:kw.end() + 30])
+    withm = re.search(r"(?:与|和|同|跟|联手|携手|\bwith\b)\s*", text[:kw.end() + 30])   # "腾讯联手华为推出"
     if withm:
         after = [o for o in orgs if o.start >= withm.end() and o.start - withm.end() <= 24 and o.key != subject.key]
         if after:

@@ -189,6 +189,11 @@ CASES = [
      ["FundingRound perplexity"]),
     ("SoftBank's purchase values its stake at $40 billion.", [], ["Valuation softbank"]),
     ("Cohere's run-rate revenue passed $100 million in May.", ["FinancialMetric cohere"], []),
+    # partners: A联手B / A携手B without 与, "joined forces with"
+    ("字节跳动联手英伟达在马来西亚建设数据中心。", ["partnerOf bytedance nvidia"], []),
+    ("小米攜手高通發佈新一代AI手機。", ["partnerOf xiaomi qualcomm"], []),
+    ("Nokia has joined forces with Nvidia to build AI-native networks.", ["partnerOf nokia nvidia"], []),
+    ("阿里云携手多家车企推出智能座舱方案。", [], ["partnerOf alibaba-cloud alibaba"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
