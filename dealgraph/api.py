@@ -379,7 +379,8 @@ def prepare(doc, *, published=None, source: str | None = None, lang: str | None 
 
 
 def commit(store: Store, graph: str, quads, extractor: str) -> str:
-    """Write an article graph unless the same extractor already wrote it: ``added``, ``updated`` or ``unchanged``."""
+    """Write an article graph (quads, or N-Quads bytes) unless the same extractor already wrote it: ``added``,
+    ``updated`` or ``unchanged``."""
     old = store.article_extractor(graph)
     if old == extractor:
         return "unchanged"

@@ -141,8 +141,7 @@ def ingest_files(store, files: Sequence[str], *, published: str | None = None, s
             if p.error:
                 yield Outcome(p.name, "failed", error=p.error)
                 continue
-            quads = list(ox.parse(p.nquads, format=ox.RdfFormat.N_QUADS))
-            status = commit(store, p.graph, quads, p.extractor)
+            status = commit(store, p.graph, p.nquads, p.extractor)      # N-Quads bytes: no Python object per quad
             yield Outcome(p.name, status, p.graph, p.facts, p.entities, p.lang)
     finally:
         if pool is not None:

@@ -563,10 +563,13 @@ class RemoteStore:
         rows = self._select(f"SELECT ?ex WHERE {{ GRAPH {g} {{ {g} <{DG.extractor}> ?ex }} }} LIMIT 1")
         return rows[0]["ex"].value if rows and rows[0]["ex"] is not None else None
 
-    def put_article(self, graph: str, quads: Iterable[ox.Quad]) -> None:
-        """Write one article graph, replacing any earlier version: one GSP ``PUT`` or one update request."""
+    def put_article(self, graph: str, quads: Iterable[ox.Quad] | bytes) -> None:
+        """Write one article graph, replacing any earlier version: one GSP ``PUT`` or one update request.
+        ``quads`` may be the graph as N-Quads bytes, as for the embedded store."""
         self._writable()
         g = _iri(graph)
+        if isinstance(quads, bytes):
+            quads = ox.parse(quads, format=ox.RdfFormat.N_QUADS)
         triples = [q.triple if isinstance(q, ox.Quad) else q for q in quads]
         merged = self._merged()
         if merged is None and self.cfg.gsp_url:

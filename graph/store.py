@@ -136,32 +136,56 @@ class Store:
             return q.object.value
         return None
 
-    def put_article(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+    def put_article(self, graph: str, quads: Iterable[ox.Quad] | bytes) -> None:
         """Write one article graph atomically, replacing any earlier version of it: all in, or nothing.
 
         The same triples also go into the default graph, which is the set union of all article graphs: queries
         run there (set semantics, one row per fact however many articles state it, and joins without the cost of
-        a union over many graphs). Triples only the old version stated leave it in the same transaction."""
+        a union over many graphs). Triples only the old version stated leave it in the same transaction.
+        ``quads`` may also be the article graph as N-Quads bytes (what bulk ingest's workers send)."""
         self._writable()
         self._mark()
         g = ox.NamedNode(graph)
-        triples = list(dict.fromkeys((q.subject, q.predicate, q.object) for q in quads))
-        named = [ox.Quad(s, p, o, g) for s, p, o in triples]
         try:
             if not self._s.contains_named_graph(g):
-                self._s.extend(named + [ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in triples])
+                n = self._load_new(g, quads)
                 self._s.add_graph(g)
             else:
+                if isinstance(quads, bytes):
+                    quads = ox.parse(quads, format=ox.RdfFormat.N_QUADS)
+                triples = list(dict.fromkeys((q.subject, q.predicate, q.object) for q in quads))
                 keep = set(triples)
                 gone = [t for t in self._triples_of(g) if t not in keep and not self._elsewhere(t, g)]
                 body = " .\n".join(f"{s} {p} {o}" for s, p, o in triples)
                 delete = " .\n".join(f"{s} {p} {o}" for s, p, o in gone)
                 self._s.update(f"DROP SILENT GRAPH {g} ;\n" + (f"DELETE DATA {{ {delete} . }} ;\n" if gone else "")
                                + f"INSERT DATA {{ GRAPH {g} {{\n{body} .\n}}\n{body} .\n}}")
+                n = len(triples)
         except OSError as e:
             raise StoreError(f"writing {graph} failed, the store is unchanged: {_os_reason(e)}") from None
         self._merged_known = True
-        self._written(len(named))
+        self._written(n)
+
+    def _load_new(self, g: ox.NamedNode, quads: Iterable[ox.Quad] | bytes) -> int:
+        """A new article graph and its copy in the merged default graph in one transactional load of N-Quads
+        text: no Python object per quad (half the time of ``extend``). Blank nodes, which a load would relabel,
+        take ``extend``. Returns the quads written to the article graph."""
+        tail = f" {g} .\n"
+        if isinstance(quads, bytes):
+            named = quads.decode("utf-8")
+            named += "" if not named or named.endswith("\n") else "\n"
+            if "_:" not in named and named.count(tail) == named.count("\n"):    # every line in graph g
+                self._s.load((named + named.replace(tail, " .\n")).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+                return named.count("\n")
+            quads = ox.parse(quads, format=ox.RdfFormat.N_QUADS)
+        triples = list(dict.fromkeys((q.subject, q.predicate, q.object) for q in quads))
+        if any(isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode) for s, _, o in triples):
+            dg = ox.DefaultGraph()
+            self._s.extend([ox.Quad(s, p, o, g) for s, p, o in triples] + [ox.Quad(s, p, o, dg) for s, p, o in triples])
+            return len(triples)
+        lines = [f"{s} {p} {o}" for s, p, o in triples]
+        self._s.load("".join(f"{t}{tail}{t} .\n" for t in lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        return len(lines)
 
     def _triples_of(self, g: ox.NamedNode) -> list[tuple]:
         return [(q.subject, q.predicate, q.object) for q in self._s.quads_for_pattern(None, None, None, g)]

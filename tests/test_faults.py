@@ -366,7 +366,7 @@ class FillingDisk:                         # the disk fills up at the third arti
         self._inner, self._writes = inner, 0
     def __getattr__(self, name):
         attr = getattr(self._inner, name)
-        if name not in ("extend", "update"):
+        if name not in ("extend", "update", "load"):
             return attr
         def write(*a, **k):
             self._writes += 1

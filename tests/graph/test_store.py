@@ -101,3 +101,44 @@ def test_store_namespace_constant_is_the_vocabulary():
     from dealgraph.ontology.namespace import DG
 
     assert store_module._DG == str(DG._NS)
+
+
+_N = ox.NamedNode
+_TRICKY = [ox.Literal('tab\there, new\nline, "quoted", back\\slash, ünïcode 中文'), ox.Literal("中文", language="zh-Hans"),
+           ox.Literal("3.50", datatype=_N("http://www.w3.org/2001/XMLSchema#decimal")), ox.Literal(""),
+           ox.Literal("x <https://e.org/g> .\nnot a graph"), _N("https://e.org/é?a=b&c#frag")]
+
+
+def _article(g: str, blank: bool = False) -> list[ox.Quad]:
+    subject = ox.BlankNode("b1") if blank else _N("https://e.org/s")
+    quads = [ox.Quad(subject, _N(f"https://e.org/p{i}"), o, _N(g)) for i, o in enumerate(_TRICKY)]
+    return quads + quads[:2]                       # duplicates are written once
+
+
+def _as_nquads(quads: list[ox.Quad]) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("form", ["quads", "nquads", "blank"])
+def test_every_write_path_stores_the_same_quads(tmp_path, form):
+    g = "https://w3id.org/dealgraph/doc/t1"
+    quads = _article(g, blank=form == "blank")
+    with Store.open(tmp_path / "s") as s:
+        s.put_article(g, _as_nquads(quads) if form == "nquads" else quads)
+        got = {(q.subject, q.predicate, q.object, q.graph_name) for q in s.quads()}
+        named = {(q.subject, q.predicate, q.object) for q in s.oxigraph.quads_for_pattern(None, None, None, _N(g))}
+        merged = {(q.subject, q.predicate, q.object)
+                  for q in s.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    ref = ox.Store()                               # what extend() stores (Oxigraph keeps 3.50 as 3.5)
+    ref.extend(quads)
+    want = {(q.subject, q.predicate, q.object) for q in ref}
+    if form == "blank":                            # a blank node keeps its identity across both copies
+        assert named == merged and len(named) == len(_TRICKY)
+        assert len({t[0] for t in named}) == 1 and isinstance(next(iter(named))[0], ox.BlankNode)
+    else:
+        assert named == want and merged == want
+    assert {t[3] for t in got} == {_N(g)}
