@@ -27,7 +27,10 @@ __all__ = ["rule_purchase", "rule_contract_capacity"]
 _BUY = re.compile(r"采购|购买|买入|订购|租用|算力合同|云计算合同|云服务合同|合同|协议|订单|拥有|部署|配备|使用|"
                   r"\bbuy(?:s|ing)?\b|\bbought\b|\bpurchase[sd]?\b|\bordered\b|\bcontract\b|\bdeal\b|\bagreement\b|"
                   r"\busing\b|\buse\b|\bowns?\b|\brent(?:s|ing)?\b|\bcustomer\b|\bclient\b|\bcommitment\b")
-_SUPPLY_ZH = re.compile(r"为(?P<cust>[^，,。]{1,20}?)(?:建设|部署|提供|供应|打造)")
+_SUPPLY_ZH = re.compile(r"为(?P<cust>[^，,。]{1,20}?)(?:建设|部署|提供|供应|打造)|"
+                        # "甲骨文将向OpenAI提供算力": only compute, chips or cloud are sold this way (not 资金)
+                        r"向(?P<cust2>[^，,。；;]{1,20}?)(?:提供|供应|出售|交付|销售)(?=[^，,。；;]{0,10}?(?:算力|GPU|芯片|服务器|"
+                        r"云|计算|加速器|处理器|数据中心|容量))")
 
 
 def _seller_score(ctx: SentenceContext, m: Mention) -> int:
@@ -49,9 +52,13 @@ _DEAL_WITH = re.compile(r"\b(?:agreement|agreements|deal|deals|contract|contract
                         r"with\s+")
 _SPEND_ON = re.compile(r"\bspend(?:s|ing)?\b(?:[^.;]|(?<=\d)\.(?=\d)){0,40}?\b(?:on|buying|to buy|purchasing|for)\b")
 _SUPPLIER = re.compile(r"是(?P<cust>[^，,。]{1,16}?)的(?:[^，,。]{0,10}?)(?:供应商|供货商|提供商|服务商|代工厂|代工商|制造商)|"
-                       r"\b(?:is|was|as|became|remains)\s+(?P<cust2>[^.;]{1,30}?)['’]s\s+(?:\w+\s+){0,3}?(?:supplier|provider|vendor)\b")
+                       r"\b(?:is|was|as|became|remains)\s+(?P<cust2>[^.;]{1,30}?)['’]s\s+(?:\w+\s+){0,3}?(?:supplier|provider|vendor)\b|"
+                       r"\b(?:is|was|became|remains)\s+(?:also\s+)?(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:supplier|provider|vendor)s?"
+                       r"\s+(?:to|of|for)\s+(?P<cust3>[^.;,]{1,30})")
 _CUSTOMER = re.compile(r"是(?P<sup>[^，,。]{1,16}?)的(?:[^，,。]{0,8}?)(?:客户|买家)|"
                        r"\b(?:is|was|as|became|remains)\s+(?P<sup2>[^.;]{1,30}?)['’]s\s+(?:\w+\s+){0,3}?(?:customer|client)\b|"
+                       r"\b(?:is|was|became|remains)\s+(?:also\s+)?(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:customer|client)s?\s+of\s+"
+                       r"(?P<sup5>[^.;,]{1,30})|"
                        r"\baccount(?:s|ed)? for\s+\d+(?:\.\d+)?\s?%\s+of\s+(?P<sup3>[^.;]{1,30}?)['’]s\s+(?:revenue|sales)|"
                        r"占(?P<sup4>[^，,。]{1,16}?)(?:收入|营收|销售额)的")
 _CUSTOMER_OF_SUBJ = re.compile(r"\bas an? (?:major |key |big |large |anchor |important )?(?:customer|client)\b")
@@ -130,13 +137,13 @@ def _explicit_purchases(ctx: SentenceContext, orgs: list[Mention]) -> Iterator[t
                                    and sellers[0].key != buyers[-1].key):
             yield buyers[-1], sellers[0]
     for m in _SUPPLIER.finditer(text):
-        g = "cust" if m["cust"] is not None else "cust2"
+        g = next(x for x in ("cust", "cust2", "cust3") if m[x] is not None)
         cust = _in_span(orgs, m.start(g), m.end(g))
         sup = before_of(m.start())
         if cust and sup:
             yield cust[-1], sup[-1]
     for m in _CUSTOMER.finditer(text):
-        g = next(x for x in ("sup", "sup2", "sup3", "sup4") if m[x] is not None)
+        g = next(x for x in ("sup", "sup2", "sup3", "sup4", "sup5") if m[x] is not None)
         sup = _in_span(orgs, m.start(g), m.end(g))
         cust = before_of(m.start())
         if cust and sup:
@@ -149,7 +156,8 @@ def _explicit_purchases(ctx: SentenceContext, orgs: list[Mention]) -> Iterator[t
             yield cands[-1], subj[0]
     m = _SUPPLY_ZH.search(text)
     if m:
-        cust = _in_span(orgs, m.start("cust"), m.end("cust"))
+        g = "cust" if m["cust"] is not None else "cust2"
+        cust = _in_span(orgs, m.start(g), m.end(g))
         prov = [o for o in orgs if o.end <= m.start()]
         if cust and prov:
             yield cust[0], prov[-1]

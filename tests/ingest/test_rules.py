@@ -194,6 +194,11 @@ CASES = [
     ("小米攜手高通發佈新一代AI手機。", ["partnerOf xiaomi qualcomm"], []),
     ("Nokia has joined forces with Nvidia to build AI-native networks.", ["partnerOf nokia nvidia"], []),
     ("阿里云携手多家车企推出智能座舱方案。", [], ["partnerOf alibaba-cloud alibaba"]),
+    # "向X提供算力", "is a customer of X", "is a supplier to X"
+    ("微软将向OpenAI提供更多云计算资源。", ["buysFrom openai microsoft"], ["buysFrom microsoft openai"]),
+    ("软银将向OpenAI提供300亿美元资金。", [], ["buysFrom openai softbank"]),
+    ("Anthropic is the largest customer of Fluidstack.", ["buysFrom anthropic fluidstack"], []),
+    ("SK Hynix is a key supplier to Nvidia for memory.", ["buysFrom nvidia sk-hynix"], ["buysFrom sk-hynix nvidia"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
