@@ -146,9 +146,13 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
         org = next((o for o in orgs if 0 <= o.start - kw.end() <= 10), None)
         if who and org and re.search(r"的|了|\bin\b|\s", text[kw.end():org.start] or "的"):
             yield from (f for f in [_rel("founded", who, org, ctx, st)] if f)
+    yield from _acquired_other_forms(ctx, st)
     for kw in _ACQ.finditer(text):
         if re.search(r"创办|创立", text[max(0, kw.start() - 4):kw.start()]):
             continue
+        if re.match(r"\s+by\b", text[kw.end():]) or re.search(r"被[^，,。；;]{1,20}$|对[^，,。；;]{1,20}的$|\b(?:been|be|was|"
+                                                             r"were|is|are|being)\s+$", text[:kw.start()]):
+            continue                # passive and 对X的收购: _acquired_other_forms
         agents = [m for m in ctx.mentions if m.type in ("Person", "Organization") and m.end <= kw.start()
                   and not ctx.is_source(m)]
         adjacent = [m for m in agents if kw.start() - m.end <= 3 and not re.search(r"[,，]", text[m.end:kw.start()])]
@@ -165,3 +169,46 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
             yield from (f for f in [_rel("acquired", who, obj[0], ctx, st, status=_status(text, "completed"))] if f)
             if who.type == "Person":
                 yield from (f for f in [_rel("controls", who, obj[0], ctx, st)] if f)
+
+
+_PASSIVE_EN = re.compile(r"\b(?:be|been|was|were|is|are|being)\s+(?:\w+\s+)?(?:acquired|bought|purchased|taken over)\s+by\s+")
+_PASSIVE_ZH = re.compile(r"被(?P<by>[^，,。；;]{1,20}?)(?:以[^，,。；;]{1,16}?)?(?:收购|并购|买下)")
+_OF_ZH = re.compile(r"对(?P<o>[^，,。；;]{1,20}?)的(?:全面|全资)?(?:收购|并购)")
+_BUY_COMPANY = re.compile(r"\b(?:bought|buys|buying|to buy|snapped up|snaps up|snap up|snapping up|took over|takes over|"
+                          r"to take over|taking over)\s+(?:(?:the\s+)?(?:rival|startup|start-up|chipmaker|company|firm)\s+)?")
+_AFTER_COMPANY = re.compile(r"\s*(?:[(（][^)）]{1,30}[)）])?\s*(?:for\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|"
+                            r"some\s+|more than\s+|over\s+|up to\s+)?[$€£\d]|in\s+(?:a|an|the)\s+(?:\$[\d.]+\s*\w+\s+)?"
+                            r"(?:deal|transaction|all-stock|all-cash|cash)|[,.;]|$)")
+
+
+def _acquired_other_forms(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``Run:ai was acquired by Nvidia``, ``Run:ai被英伟达收购``, ``完成对ZT Systems的收购``, ``SoftBank bought Ampere
+    Computing for $6.5 billion`` (a company bought for a price, or in a deal; not ``bought Nvidia chips``)."""
+    text = ctx.text
+    orgs = ctx.orgs()
+    status = _status(text, "completed")
+    for m in _PASSIVE_EN.finditer(text):
+        buyer = next((o for o in orgs if o.start == m.end()), None)
+        owned = [o for o in orgs if o.end <= m.start() and re.fullmatch(
+            r"\s*(?:,\s*)?(?:which\s+|that\s+)?(?:has\s+|had\s+|have\s+|will\s+|would\s+|could\s+|agreed to\s+|"
+            r"is set to\s+|is expected to\s+|is to\s+)?", text[o.end:m.start()])]
+        if buyer and owned:
+            yield from (f for f in [_rel("acquired", buyer, owned[-1], ctx, st, status=status)] if f)
+    for m in _PASSIVE_ZH.finditer(text):
+        buyer = [o for o in orgs if m.start("by") <= o.start < m.end("by")]
+        owned = [o for o in orgs if o.end <= m.start() and not re.search(r"[，,。；;]", text[o.end:m.start()])]
+        if buyer and owned:
+            yield from (f for f in [_rel("acquired", buyer[0], owned[-1], ctx, st, status=status)] if f)
+    for m in _OF_ZH.finditer(text):
+        owned = [o for o in orgs if m.start("o") <= o.start < m.end("o")]
+        buyer = [o for o in orgs if o.end <= m.start() and not re.search(r"[，,。；;]", text[o.end:m.start()])]
+        if buyer and owned:
+            yield from (f for f in [_rel("acquired", buyer[-1], owned[0], ctx, st, status=status)] if f)
+    for m in _BUY_COMPANY.finditer(text):
+        owned = next((o for o in orgs if o.start == m.end() and o.how != "reference"
+                      and _AFTER_COMPANY.match(text[o.end:])), None)
+        buyer = [o for o in orgs if o.end <= m.start() and not re.search(r"[,;.]", text[o.end:m.start()])
+                 and not ctx.is_source(o)]
+        if owned and buyer:
+            how = "planned" if m.group().startswith("to ") else status
+            yield from (f for f in [_rel("acquired", buyer[-1], owned, ctx, st, status=how)] if f)

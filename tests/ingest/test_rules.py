@@ -199,6 +199,16 @@ CASES = [
     ("软银将向OpenAI提供300亿美元资金。", [], ["buysFrom openai softbank"]),
     ("Anthropic is the largest customer of Fluidstack.", ["buysFrom anthropic fluidstack"], []),
     ("SK Hynix is a key supplier to Nvidia for memory.", ["buysFrom nvidia sk-hynix"], ["buysFrom sk-hynix nvidia"]),
+    # acquisitions: passive ("was acquired by", 被…收购), 对X的收购, "bought X for $N"
+    ("Kunlunxin was acquired by Baidu years ago.", ["acquired baidu kunlunxin"], ["acquired kunlunxin baidu"]),
+    ("Informatica agreed to be bought by Salesforce.", ["acquired salesforce informatica"],
+     ["acquired informatica salesforce"]),
+    ("昆仑芯早年被百度收购。", ["acquired baidu kunlunxin"], ["acquired kunlunxin baidu"]),
+    ("軟銀宣佈完成對Ampere Computing的收購。", ["acquired softbank ampere-computing"], []),
+    ("AMD bought Silo AI for $665 million in 2024.", ["acquired amd silo-ai"], []),
+    ("AMD is in talks to buy Untether AI, people said.", ["acquired amd untether-ai"], []),
+    ("Microsoft bought AMD accelerators for Azure.", [], ["acquired microsoft amd"]),
+    ("Intel shares were bought by Nvidia in September.", [], ["acquired nvidia intel"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
