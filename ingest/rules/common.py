@@ -179,3 +179,39 @@ _TITLE_CHAIN = re.compile(r"\s+(?:and|&)\s+(?:(?:chief|group|managing|executive)
                           r"(?:兼|及|和)(?:首席执行官|行政总裁|执行长|董事长|总裁|CEO)")
 _APPOSITIVE = re.compile(r"\s*[,，]\s*(?:the\s+|its\s+)?[^\s,，.;]+(?:\s[^\s,，.;]+)?['’]s\s+"
                          r"(?:(?:co-?)?[a-z]+\s+(?:and|&)\s+|(?:co-)?)?")
+
+
+_UNIT_ZH = re.compile(r"^\s*(?:是|为|系|作为)(?P<o>[^，,。；;]{1,16}?)(?:集团)?(?:旗下|的(?:全资|控股)?(?:子公司|附属公司|全资附属公司|"
+                      r"控股子公司))")
+_UNIT_EN = re.compile(r"^\s*(?:,\s*|\s+(?:is|was|became|remains)\s+(?:now\s+)?)(?:a\s+|the\s+)?(?:(?:wholly[- ]owned|majority[- ]owned)\s+)?"
+                      r"(?:(?P<o>[^\s,.;]+(?:\s[^\s,.;]+)?)['’]s\s+(?:[\w-]+\s+){0,3}?(?:unit|arm|subsidiary|division)\b|"
+                      r"(?:[\w-]+\s+){0,2}?(?:unit|arm|subsidiary|division)\s+of\s+(?P<o2>[^,.;]{1,30}))")
+_PARENT_EN = re.compile(r"['’]s\s+(?:parent company|parent group|parent|owner|holding company)\s*,?\s+")
+
+
+def _unit_pairs(ctx: SentenceContext) -> list[tuple[Mention, Mention]]:
+    """(owner, unit) the sentence states: ``阿里云是阿里巴巴旗下的…``, ``海思是华为的全资子公司``, ``华为控股的海思``,
+    ``AWS is Amazon's cloud unit``, ``AWS, Amazon's cloud arm,``, ``TikTok's parent company ByteDance``."""
+    text = ctx.text
+    orgs = ctx.orgs()
+    out = []
+    for sub in orgs:
+        m = _UNIT_ZH.match(text[sub.end:]) or _UNIT_EN.match(text[sub.end:])
+        if not m:
+            continue
+        g = "o" if m["o"] is not None else "o2"
+        span = (sub.end + m.start(g), sub.end + m.end(g))
+        owner = [o for o in orgs if span[0] <= o.start < span[1] and o.key != sub.key]
+        if owner and (sub.how != "reference" or len(owner) == 1):
+            out.append((owner[0], sub))
+    for m in re.finditer(r"控股的", text):
+        owner = [o for o in orgs if 0 <= m.start() - o.end <= 2]
+        sub = [o for o in orgs if o.start == m.end()]
+        if owner and sub:
+            out.append((owner[-1], sub[0]))
+    for m in _PARENT_EN.finditer(text):
+        sub = [o for o in orgs if o.end == m.start()]
+        owner = [o for o in orgs if o.start == m.end()]
+        if sub and owner:
+            out.append((owner[0], sub[0]))
+    return out

@@ -18,6 +18,7 @@ from dealgraph.ingest.rules.common import (
     _listed_after,
     _rel,
     _status,
+    _unit_pairs,
 )
 
 __all__ = ["rule_control", "rule_founded_acquired"]
@@ -60,6 +61,7 @@ def rule_control(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
                                     r"agreement|chips?|GPUs?|cloud|services?|models?|valuation|rival|and|or)$",
                                     m["next"] or ""):
             yield from (f for f in [_rel("controls", a[0], b[0], ctx, st)] if f)
+    yield from _units(ctx, st)
     # "(其)创办或收购的A、B和C" / "马斯克收购的X": a person's companies
     for kw in re.finditer(r"(?:创办|创立)或收购的|收购的|创办的|创立的", text):
         who = [m for m in ctx.mentions if m.type in ("Person", "Organization") and m.end <= kw.start()
@@ -212,3 +214,11 @@ def _acquired_other_forms(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
         if owned and buyer:
             how = "planned" if m.group().startswith("to ") else status
             yield from (f for f in [_rel("acquired", buyer[-1], owned, ctx, st, status=how)] if f)
+
+
+
+def _units(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
+    """``阿里云是阿里巴巴旗下的云计算公司``, ``海思是华为的全资子公司``, ``华为控股的海思``, ``AWS is Amazon's cloud unit``,
+    ``TikTok's parent company ByteDance``."""
+    for owner, sub in _unit_pairs(ctx):
+        yield from (f for f in [_rel("controls", owner, sub, ctx, st)] if f)

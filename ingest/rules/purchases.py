@@ -19,6 +19,7 @@ from dealgraph.ingest.rules.common import (
     _rel,
     _reporter,
     _status,
+    _unit_pairs,
 )
 
 __all__ = ["rule_purchase", "rule_contract_capacity"]
@@ -218,11 +219,13 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     orgs = [m for m in ctx.orgs() if not _pure_investor(ctx, m.key)]
     if re.search(r"\b(?:purchase|buyout) of\b", text) and _ACQ.search(text):
         return                              # buying a company, not its products (rule_founded_acquired)
+    units = {frozenset((a.key, b.key)) for a, b in _unit_pairs(ctx)}    # "AWS, Amazon's cloud arm": no sale
     pairs = list(dict.fromkeys((b, s) for b, s in _explicit_purchases(ctx, ctx.orgs())   # funds buy too, when said
-                               if b.key != s.key and not _pure_investor(ctx, s.key)))
+                               if b.key != s.key and not _pure_investor(ctx, s.key)
+                               and frozenset((b.key, s.key)) not in units))
     pair = pairs[0] if pairs else None
     if pair is None:
-        deals = _deals_with(ctx, orgs, st)
+        deals = [(b, s) for b, s in _deals_with(ctx, orgs, st) if frozenset((b.key, s.key)) not in units]
         for buyer, seller in deals:
             yield from (f for f in [_rel("buysFrom", buyer, seller, ctx, st, status=_status(text))] if f)
         for buyer, seller in deals:         # "a $300 billion agreement with Oracle and chip deals with Nvidia"
@@ -245,7 +248,8 @@ def rule_purchase(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             return                          # the subject sells here; who buys is not said
         if sum(1 for m in orgs if _seller_score(ctx, m) > 0) >= 3:
             return                          # "与英伟达、超微、甲骨文等签下的协议": no single supplier to name
-        others = [m for m in orgs if m.key != seller.key and _seller_score(ctx, m) < _seller_score(ctx, seller)]
+        others = [m for m in orgs if m.key != seller.key and _seller_score(ctx, m) < _seller_score(ctx, seller)
+                  and frozenset((m.key, seller.key)) not in units]
         if not others:
             return
         pair = (others[0], seller)

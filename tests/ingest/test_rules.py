@@ -209,6 +209,13 @@ CASES = [
     ("AMD is in talks to buy Untether AI, people said.", ["acquired amd untether-ai"], []),
     ("Microsoft bought AMD accelerators for Azure.", [], ["acquired microsoft amd"]),
     ("Intel shares were bought by Nvidia in September.", [], ["acquired nvidia intel"]),
+    # units and parents: A是B旗下的…, A是B的全资子公司, B控股的A, "A is B's cloud unit", "A's parent company B"
+    ("腾讯云是腾讯旗下的云服务品牌，今年营收增长。", ["controls tencent tencent-cloud"], []),
+    ("華為雲是華為的全資子公司。", ["controls huawei huawei-cloud"], []),
+    ("Google Cloud, Alphabet's cloud computing unit, signed a contract.", ["controls alphabet google-cloud"],
+     ["buysFrom alphabet google-cloud"]),
+    ("DeepMind's parent company Alphabet said it would spend more.", ["controls alphabet google-deepmind"], []),
+    ("OpenAI is Microsoft's largest customer for cloud.", [], ["controls microsoft openai"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
