@@ -61,7 +61,8 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     if not kw:
         return
     if not money:                        # "完成B轮融资，金额未披露": a named round, its amount not given
-        if (_ROUND.search(text) or _LEAD.search(text)) and _UNDISCLOSED_DONE.search(text):
+        if (_ROUND.search(text) or _LEAD.search(text) or re.search(r"新一轮|参投|跟投", text)) and \
+                _UNDISCLOSED_DONE.search(text):
             yield from _round_without_amount(ctx, st, kw)
         return
     if _TOTAL.search(text):              # "30家机构共投资MiniMax 15亿美元": a total, not one round
@@ -190,7 +191,7 @@ def _same_sentence_investors(ctx: SentenceContext, company: str, kw: re.Match[st
     """``……轮，由A领投，B、C和D跟投``; ``led by A; B and C were among the other backers``."""
     out = []
     text = ctx.text
-    cue = re.search(r"跟投|参投|参与|\bbackers\b|\binvestors\b|\bparticipat\w+|\bjoined by\b|\balongside\b|"
+    cue = re.search(r"跟投|参投|参与|(?:投资方|投资者|投资人|出资方)(?:包括|有|为|是)|\bbackers\b|\binvestors\b|\bparticipat\w+|\bjoined by\b|\balongside\b|"
                     r"\bincluding\b|\bincluded\b|\bwith participation from\b", text[kw.start():])
     if not cue:
         return out
@@ -261,7 +262,7 @@ def _lead_investors(ctx: SentenceContext, company: str) -> list[Mention]:
             continue
         after, before = _PAREN.sub("", ctx.text[m.end:m.end + 64])[:24], ctx.text[max(0, m.start - 40):m.start]
         if re.match(r"\s*(?:共同|联合|一起)?(?:领投|牵头)|\s*(?:(?:is|was) set to lead|is to lead|led|leads|will lead|"
-                    r"co-led|co-lead)\b", after):
+                    r"co-led|co-lead)\b|\s*(?:co-)?leading\s+(?:the|this)\s+(?:round|investment|financing|raise)\b", after):
             out.extend(o for o in _coordinated_before(ctx.orgs(), m, ctx.text) if o.key != company)
         elif re.search(r"(?:由|led by|co-led by)\s*(?:(?:the|a|an|[a-z-]+|[A-Z][a-z]+ian|[A-Z][a-z]+ese)\s+){0,4}$",
                        before) or re.search(r"(?:由|led by|co-led by)\s*$", before):

@@ -216,6 +216,12 @@ CASES = [
      ["buysFrom alphabet google-cloud"]),
     ("DeepMind's parent company Alphabet said it would spend more.", ["controls alphabet google-deepmind"], []),
     ("OpenAI is Microsoft's largest customer for cloud.", [], ["controls microsoft openai"]),
+    # rounds: a new round with no amount and 参投/跟投 investors; 投资方包括; "with X leading the round"
+    ("智谱宣布完成新一轮融资，美团、小米跟投。", ["FundingRound zhipu-ai", "investedIn meituan zhipu-ai",
+                                         "investedIn xiaomi zhipu-ai"], []),
+    ("MiniMax完成5億美元融資，投資方包括騰訊和紅杉中國。", ["investedIn tencent minimax", "investedIn hongshan minimax"], []),
+    ("Harvey raised $300 million, with Sequoia Capital leading the round.", ["investedIn sequoia-capital harvey"],
+     ["FundingRound sequoia-capital"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
