@@ -83,15 +83,19 @@ def rule_invested_in(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
             subj = _investor_subject(before, text, kw.start())
             obj = _invest_object(after, text, kw.end())
             if subj and obj:
+                lead = kw.group() in ("led", "leads", "co-led")     # "A led the $300 million round in B"
                 for who in _coordinated_before(orgs, subj, text):
                     for o in [obj, *_listed_after(ctx, obj.end, strict=True)]:
-                        yield from _invest(who, o, ctx, st, kw.end(), status)
+                        yield from _invest(who, o, ctx, st, kw.end(), status, lead=lead)
     yield from _invest_passive(ctx, st, orgs, status)
 
 
 _TOOK_PART_IN = re.compile(r"(?:参与|参投|跟投)了?(?P<c>[^，,。；;]{1,20}?)(?:的)?[^，,。；;]{0,14}?(?:融资|募资|轮)|"
                            r"\b(?:participated|participates|took part|takes part)\s+in\s+(?P<c2>[^,.;]{1,30}?)['’]s\s+"
                            r"[^,.;]{0,40}?\b(?:round|funding|financing|fundraising|raise)\b")
+_INVESTOR_IN = re.compile(r"\b(?:is|was|are|were|became|become|remains|remain|has been|have been)\s+(?:also\s+|both\s+|already\s+)?"
+                          r"(?:an?\s+|the\s+|one of the\s+|among the\s+)?(?:[\w-]+\s+){0,2}?(?:investors?|shareholders?|backers?)"
+                          r"\s+(?:in|of)\s+")
 _IN_ROUND_ZH = re.compile(r"在(?P<c>[^，,。；;]{1,20}?)(?:的)?[^，,。；;]{0,14}?(?:融资|轮)中(?:出资|投资|投入|认购)")
 
 
@@ -146,6 +150,12 @@ def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], st
         holder = [o for o in orgs if m.start("h") <= o.start < m.end("h")]
         if issuer and holder and issuer[-1].key != holder[0].key:
             yield from _invest(holder[0], issuer[-1], ctx, st, m.start(), status or "planned")
+    for m in _INVESTOR_IN.finditer(text):       # "Amazon is an investor in Anthropic", "A and B are backers of C"
+        comp = [o for o in orgs if o.start == m.end()]
+        inv = [o for o in orgs if o.end <= m.start() and not re.search(r"[,;.]", text[o.end:m.start()])]
+        if comp and inv and inv[-1].how != "reference":
+            for who in _coordinated_before(orgs, inv[-1], text):
+                yield from _invest(who, comp[0], ctx, st, m.start(), status or "completed")
     for m in _IN_WHICH_EN.finditer(text):
         inv = [o for o in orgs if m.start("inv") <= o.start < m.end("inv")]
         comp = [o for o in orgs if o.end <= m.start()]
@@ -191,7 +201,7 @@ _NEGATED = re.compile(r"\b(?:no|not|never|neither|nor|none)\b|n['’]t\b|未|没
 
 
 def _invest(s: Mention | str, o: Mention | str, ctx: SentenceContext, st: RuleState, pos: int,
-            status: str | None) -> Iterator[Fact]:
+            status: str | None, lead: bool = False) -> Iterator[Fact]:
     if _NEGATED.search(ctx.text[max(0, pos - 30):pos]):
         return                              # "Meta itself holds no stake in CoreWeave"
     money = [a for a in ctx.money() if pos - 12 <= a.start <= pos + 40
@@ -206,6 +216,6 @@ def _invest(s: Mention | str, o: Mention | str, ctx: SentenceContext, st: RuleSt
     rnd = st.last_round
     if amount is not None and not (rnd and st.last_round_at == ctx.sentence.index and rnd.role("company") == (f.object,)):
         # an investment of a stated amount is a financing of the company, even when no round is named
-        role = "investor" if _pure_investor(ctx, f.subject or "") else "strategicInvestor"
+        role = "leadInvestor" if lead else "investor" if _pure_investor(ctx, f.subject or "") else "strategicInvestor"
         yield Fact("FundingRound", f.evidence, roles=(("company", f.object or ""), (role, f.subject or "")),
                    amount=amount, date=f.date or _pub(ctx), status=status or "announced", reported_by=_reporter(ctx))

@@ -222,6 +222,10 @@ CASES = [
     ("MiniMax完成5億美元融資，投資方包括騰訊和紅杉中國。", ["investedIn tencent minimax", "investedIn hongshan minimax"], []),
     ("Harvey raised $300 million, with Sequoia Capital leading the round.", ["investedIn sequoia-capital harvey"],
      ["FundingRound sequoia-capital"]),
+    # "is an investor in X", "are both backers of X"; "A led the $N round in B" makes A the lead
+    ("Salesforce Ventures is an early investor in Cohere.", ["investedIn salesforce-ventures cohere"], []),
+    ("Nvidia and AMD are both backers of Crusoe.", ["investedIn nvidia crusoe", "investedIn amd crusoe"], []),
+    ("Nvidia is among the largest customers of TSMC.", [], ["investedIn nvidia tsmc"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
@@ -276,3 +280,10 @@ def test_values_at_is_the_valuation_not_the_round():
 
 def test_run_rate_revenue_is_annualized():
     assert ("cohere", "annualizedRevenue") in _metric("Cohere's run-rate revenue passed $100 million in May.")
+
+
+def test_led_the_round_in_is_a_lead():
+    ex = extract(RawDocument("Sequoia Capital led the $200 million round in Harvey last week.",
+                             published=__import__("datetime").date(2025, 10, 1)))
+    rounds = [f for f in ex.facts if f.kind == "FundingRound"]
+    assert rounds and ("leadInvestor", "sequoia-capital") in rounds[0].roles
