@@ -31,6 +31,7 @@ __all__ = ["rule_funding_round", "rule_round_investors", "rule_investor_roles"]
 _ROUND = re.compile(r"(?P<zh>(?:Pre-?)?[A-H]\+{0,2}|天使|种子|战略)\s*轮|\b(?:Series|series)\s+(?P<en>[A-H]\+?)\b|"
                     r"\b(?P<seed>seed|pre-seed|angel) round\b")
 _RAISE = re.compile(r"融资|募资|募集|筹集|筹资|\braised?\b|\braising\b|\bfunding round\b|\bnew funding\b|"
+                    r"\bin an? (?:new |fresh |funding )?round\b|\bround (?:was )?(?:co-)?led by\b|"
                     r"\bround of funding\b|\binvestment round\b|\bfundraise\b|\bfunding\b|\b(?:Series [A-H]\+?|seed) round\b|"
                     r"\blead(?:s|ing)? (?:an? )?investment\b")
 _LEAD = re.compile(r"领投|牵头|\bled by\b|\bleads?\b|\bled\b|\bco-led\b|\bleading\b")
@@ -221,7 +222,13 @@ def _round_company(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | s
     if took_part is not None:
         return took_part[1]
     givers = {id(m) for m in _from_mentions(ctx)}
+    for m in orgs:      # "SoftBank will lead a $40 billion funding round for OpenAI": the company follows "for"
+        if m.start > pos and re.fullmatch(r"[\w -]{0,20}?\b(?:round|funding|financing)\s+(?:for|in|into)\s+",
+                                          ctx.text[pos:m.start]):
+            return m
     before = [m for m in orgs if m.start < pos and id(m) not in givers and not _LEAD.search(ctx.text[m.end:m.end + 6])
+              and not re.match(r"\s*(?:will|would|is set to|is to|plans to|agreed to|is expected to|to)\s+(?:co-)?lead\b",
+                               ctx.text[m.end:])
               and not re.search(r"(?:由|led by|co-led by)\s*(?:\S+\s+){0,4}$", ctx.text[max(0, m.start - 40):m.start])]
     if before:
         return before[-1] if re.search(r"\braised?\b|融资|筹集|募集", ctx.text[before[-1].end:pos + 8]) else before[0]
@@ -236,7 +243,8 @@ def _round_company(ctx: SentenceContext, pos: int, st: RuleState) -> Mention | s
 
 
 _TOOK_PART = re.compile(r"\s*(?:also\s+|has\s+|had\s+)?(?:participated|participates|took part|takes part|joined|invested|"
-                        r"co-invested)\s+in\s+(?:the\s+)?$|\s*(?:也|还|亦)?(?:参与|参投|跟投|投资)了?(?:此次|这次)?\s*$")
+                        r"co-invested)\s+(?:(?:about\s+|roughly\s+|some\s+)?[$€£]?[\d.,]+\s*(?:billion|million|bn|m)?\s+"
+                        r"(?:euros\s+|dollars\s+)?)?in\s+(?:the\s+)?$|\s*(?:也|还|亦)?(?:参与|参投|跟投|投资)了?(?:此次|这次)?\s*$")
 
 
 def _took_part(ctx: SentenceContext, pos: int) -> tuple[Mention, Mention] | None:
@@ -262,7 +270,8 @@ def _lead_investors(ctx: SentenceContext, company: str) -> list[Mention]:
             continue
         after, before = _PAREN.sub("", ctx.text[m.end:m.end + 64])[:24], ctx.text[max(0, m.start - 40):m.start]
         if re.match(r"\s*(?:共同|联合|一起)?(?:领投|牵头)|\s*(?:(?:is|was) set to lead|is to lead|led|leads|will lead|"
-                    r"co-led|co-lead)\b|\s*(?:co-)?leading\s+(?:the|this)\s+(?:round|investment|financing|raise)\b", after):
+                    r"co-led|co-lead)\b|\s*(?:co-)?leading\s+(?:the|this)\s+(?:round|investment|financing|raise)\b|"
+                    r"\s*,\s*which\s+(?:also\s+)?(?:co-)?led\s+(?:the|this)\s+(?:round|investment|financing)\b", after):
             out.extend(o for o in _coordinated_before(ctx.orgs(), m, ctx.text) if o.key != company)
         elif re.search(r"(?:由|led by|co-led by)\s*(?:(?:the|a|an|[a-z-]+|[A-Z][a-z]+ian|[A-Z][a-z]+ese)\s+){0,4}$",
                        before) or re.search(r"(?:由|led by|co-led by)\s*$", before):

@@ -226,6 +226,15 @@ CASES = [
     ("Salesforce Ventures is an early investor in Cohere.", ["investedIn salesforce-ventures cohere"], []),
     ("Nvidia and AMD are both backers of Crusoe.", ["investedIn nvidia crusoe", "investedIn amd crusoe"], []),
     ("Nvidia is among the largest customers of TSMC.", [], ["investedIn nvidia tsmc"]),
+    # the company of "A will lead a round for B", "A invested $N in B's Series C", "in a round led by",
+    # "from A, which led the round"
+    ("Thrive Capital will lead a $1 billion funding round for Anysphere.",
+     ["FundingRound anysphere", "investedIn thrive-capital anysphere"], ["FundingRound thrive-capital"]),
+    ("Nvidia invested $500 million in Poolside's Series B, the startup said.",
+     ["FundingRound poolside", "investedIn nvidia poolside"], ["FundingRound nvidia"]),
+    ("Decagon got $131 million in a round led by Accel and Andreessen Horowitz.",
+     ["FundingRound decagon", "investedIn accel decagon", "investedIn andreessen-horowitz decagon"], []),
+    ("Sierra raised $350 million from Greenoaks, which led the round.", ["investedIn greenoaks sierra"], []),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
@@ -287,3 +296,10 @@ def test_led_the_round_in_is_a_lead():
                              published=__import__("datetime").date(2025, 10, 1)))
     rounds = [f for f in ex.facts if f.kind == "FundingRound"]
     assert rounds and ("leadInvestor", "sequoia-capital") in rounds[0].roles
+
+
+def test_which_led_the_round_is_the_lead():
+    ex = extract(RawDocument("Sierra raised $350 million from Greenoaks, which led the round.",
+                             published=__import__("datetime").date(2025, 10, 1)))
+    rounds = [f for f in ex.facts if f.kind == "FundingRound"]
+    assert rounds and ("leadInvestor", "greenoaks") in rounds[0].roles
