@@ -166,6 +166,8 @@ def rule_founded_acquired(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]
                         and not re.search(r"\b(?:maker|company|firm|startup|designer|provider)\s*$", text[kw.end():o.start]))
                and not re.search(r"\b(?:capacity|compute|computing|services|power|whatever|shares|stock|stake)\b",
                                  text[kw.end():o.start])
+               and not (kw.group().isascii() and (re.search(r"\d|\bof\b", text[kw.end():o.start]) or  # "6 gigawatts of"
+                                                  _CHIP_WORDS.match(text[o.end:o.end + 16].lstrip())))   # "AMD chips"
                and (o.how != "reference" or o.start - kw.end() <= 2)]
         if who and obj:
             yield from (f for f in [_rel("acquired", who, obj[0], ctx, st, status=_status(text, "completed"))] if f)

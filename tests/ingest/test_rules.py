@@ -235,6 +235,10 @@ CASES = [
     ("Decagon got $131 million in a round led by Accel and Andreessen Horowitz.",
      ["FundingRound decagon", "investedIn accel decagon", "investedIn andreessen-horowitz decagon"], []),
     ("Sierra raised $350 million from Greenoaks, which led the round.", ["investedIn greenoaks sierra"], []),
+    # buying a quantity of a company's chips is a purchase, not an acquisition
+    ("Microsoft agreed to buy 200,000 Nvidia GPUs through Nscale.", ["buysFrom microsoft nvidia"],
+     ["acquired microsoft nvidia"]),
+    ("Oracle agreed to buy AMD accelerators worth billions.", ["buysFrom oracle amd"], ["acquired oracle amd"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
