@@ -41,8 +41,10 @@ def _seller_score(ctx: SentenceContext, m: Mention) -> int:
 
 _RELY_ON = re.compile(r"\b(?:relies|rely|relied|relying|depends|depend|depended|depending|leans|lean)\s+(?:heavily\s+|mainly\s+|"
                       r"largely\s+)?on\s+")
-_DEPLOY_EN = re.compile(r"\b(?:deploy|deploys|deployed|deploying|use|uses|using|run|runs|running)\s+(?:at least\s+|up to\s+|"
-                        r"about\s+|some\s+)?(?:[\d.,]+\s*(?:gigawatts?|GW|megawatts?|MW|million|billion)?\s+(?:of\s+)?)?"
+_DEPLOY_EN = re.compile(r"\b(?:deploy|deploys|deployed|deploying|use|uses|using|run|runs|running|buy|buys|bought|buying|"
+                        r"purchase|purchases|purchased|purchasing|order|orders|ordered|ordering)\s+(?:at least\s+|up to\s+|"
+                        r"about\s+|some\s+|more than\s+|roughly\s+)?(?:[$€£]?[\d.,]+\s*(?:gigawatts?|GW|megawatts?|MW|million|"
+                        r"billion|bn)?\s+(?:(?:worth\s+)?of\s+)?)?"
                         r"(?=\S+(?:['’]s)?\s+(?:systems|chips|GPUs|processors|accelerators|servers|hardware)\b)")
 _FROM_EN = re.compile(r"\b(?:buy|buys|bought|buying|purchase|purchases|purchased|purchasing|rent|rents|rented|renting|"
                       r"lease|leases|leased|source|sources|sourced|order|orders|ordered)\b(?:[^.;]|(?<=\d)\.(?=\d)){0,60}?\bfrom\b")

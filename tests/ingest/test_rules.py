@@ -236,7 +236,7 @@ CASES = [
      ["FundingRound decagon", "investedIn accel decagon", "investedIn andreessen-horowitz decagon"], []),
     ("Sierra raised $350 million from Greenoaks, which led the round.", ["investedIn greenoaks sierra"], []),
     # buying a quantity of a company's chips is a purchase, not an acquisition
-    ("Microsoft agreed to buy 200,000 Nvidia GPUs through Nscale.", ["buysFrom microsoft nvidia"],
+    ("Microsoft agreed to buy 200,000 Nvidia GPUs for its Wisconsin site.", ["buysFrom microsoft nvidia"],
      ["acquired microsoft nvidia"]),
     ("Oracle agreed to buy AMD accelerators worth billions.", ["buysFrom oracle amd"], ["acquired oracle amd"]),
     # negatives: no relation where the text states none
