@@ -1,13 +1,13 @@
-"""Answers of slow SELECT queries (and slow ``show`` reports) kept on disk while the store is unchanged, so asking again (the same
-report on a million triples, from a new process) takes milliseconds instead of seconds.
+"""Slow answers (SELECT results, ``show`` reports) kept on disk while the store is unchanged: asked again, from
+any process, a report that took seconds on a million triples is read back in milliseconds.
 
-An answer is kept as W3C SPARQL results TSV (terms in N-Triples syntax, so nothing is lost; pyoxigraph reads it
-back a third faster than JSON) under the store's generation token (``graph.viewcache``): a writer
-marks the token ``dirty`` at its first write and renews it when it closes, so every kept answer goes stale the
-moment the store changes and is never used again. Nothing is kept under a dirty token, nor when the token moved
-while the query ran. The files live in the user's own cache folder (a store may be shared or read-only) and are
-parsed as query results by pyoxigraph (``show`` reports as JSON), never unpickled. Only answers that took at least
-``SLOW`` seconds are kept.
+Each answer is kept under the store's generation token (``graph.viewcache``): a writer marks the token ``dirty``
+at its first write and renews it when it closes, so a kept answer goes stale the moment the store changes and is
+never read again; nothing is kept under a dirty token, nor when the token moved while the query ran. SELECT
+results are kept as W3C SPARQL results TSV (terms in N-Triples syntax: nothing is lost, and pyoxigraph reads it
+back a third faster than JSON), ``show`` reports as JSON; neither is ever unpickled. The files live in the
+user's own cache folder (a store may be shared or read-only). Only answers that took ``SLOW`` seconds or more
+are kept.
 
 >>> key("SELECT * WHERE { ?s ?p ?o }", {}) == key("SELECT * WHERE { ?s ?p ?o }", None)
 True
