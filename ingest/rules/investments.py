@@ -41,7 +41,8 @@ _SHARES_EN = re.compile(r"\b(?:buy|buys|bought|buying|purchase[sd]?|purchasing|a
                         r"of\s+)?(?:new\s+)?(?P<obj>[^.;,]{1,40}?)(?:['’]s?)?\s+(?:common\s+|new\s+|preferred\s+|ordinary\s+)?"
                         r"(?:shares|stock)\b")
 _PUT_INTO = re.compile(r"\b(?:put|puts|putting|pour|pours|poured|pouring|pump|pumps|pumped|inject|injects|sink|sinks|sank)"
-                       r"\s+(?:up to\s+|about\s+|another\s+|a further\s+|as much as\s+|roughly\s+)?[$€£]?[\d.,]+\s*"
+                       r"\s+(?:up to\s+|about\s+|another\s+|a further\s+|as much as\s+|roughly\s+|more than\s+|over\s+|nearly\s+|"
+                       r"almost\s+|at least\s+|some\s+|an additional\s+)?[$€£]?[\d.,]+\s*"
                        r"(?:billion|million|bn|m)?\s+(?:dollars\s+|euros\s+|more\s+)?into\s+$")
 _WARRANT = re.compile(r"\b(?:issued|issues|issue|granted|grants|grant|gave|gives|give)\s+(?P<h>[^,.;]{1,30}?)\s+(?:a\s+)?"
                       r"(?:warrants?|options?|the right)\s+(?:for|to buy|to acquire|on)\b|"
@@ -74,6 +75,12 @@ def rule_invested_in(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
                 continue
         if kw.re is _INVEST_EN and re.search(r"investments? from|backed by|invested by|led by|\bfrom\b",
                                               text[kw.start():kw.end() + 6]):
+            src = next((m for m in after if re.fullmatch(r"\s*(?:from|by)\s+", text[kw.end():m.start])), None)
+            into = next((m for m in after if src and m.start > src.end and re.fullmatch(
+                r"\s+(?:in|into)\s+", text[src.end:m.start])), None)
+            if src and into:            # "the investment from Nvidia in Intel": Nvidia invests in Intel
+                yield from _invest(src, into, ctx, st, kw.end(), status)
+                continue
             target = before[-1] if before else st.disc.topic
             for m in after:
                 if target is not None:

@@ -239,6 +239,10 @@ CASES = [
     ("Microsoft agreed to buy 200,000 Nvidia GPUs for its Wisconsin site.", ["buysFrom microsoft nvidia"],
      ["acquired microsoft nvidia"]),
     ("Oracle agreed to buy AMD accelerators worth billions.", ["buysFrom oracle amd"], ["acquired oracle amd"]),
+    # "poured more than $N into B"; "the investment from A in B"
+    ("Amazon has pumped more than $8 billion into Anthropic so far.", ["investedIn amazon anthropic"], []),
+    ("The investment from SoftBank in Intel was completed in August.", ["investedIn softbank intel"],
+     ["investedIn intel softbank"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
