@@ -98,6 +98,11 @@ def _explicit_purchases(ctx: SentenceContext, orgs: list[Mention]) -> Iterator[t
             for b in buyers:        # a group named once ("这些公司向阿里云采购"): every member buys
                 if (b.start, b.end) == (buyers[-1].start, buyers[-1].end):
                     yield b, sellers[-1]
+    for m in re.finditer(r"向(?P<s>[^，,。；;]{1,16}?)支付", text):    # "微软已向CoreWeave支付超过100亿美元"
+        sellers = [o for o in _in_span(orgs, m.start("s"), m.end("s")) if _seller_score(ctx, o) > 0]
+        buyers = [o for o in before_of(m.start()) if not sellers or o.key != sellers[-1].key]
+        if sellers and buyers:
+            yield buyers[-1], sellers[-1]
     for m in _SUPPLY_WITH.finditer(text):         # "AMD agreed to supply OpenAI with six gigawatts of GPUs"
         buyers = [o for o in orgs if o.start == m.end()]
         sellers = before_of(m.start())

@@ -243,6 +243,9 @@ CASES = [
     ("Amazon has pumped more than $8 billion into Anthropic so far.", ["investedIn amazon anthropic"], []),
     ("The investment from SoftBank in Intel was completed in August.", ["investedIn softbank intel"],
      ["investedIn intel softbank"]),
+    # 向X支付: paying a compute or chip supplier
+    ("字节跳动今年已向火山引擎支付数十亿元算力费用。", ["buysFrom bytedance volcano-engine"], []),
+    ("阿里巴巴向月之暗面支付了一笔授权费。", [], ["buysFrom alibaba moonshot-ai"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
