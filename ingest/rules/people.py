@@ -11,6 +11,7 @@ from dealgraph.ingest.rules.common import (
     _APPOSITIVE,
     RuleState,
     _as_mention,
+    _listed_after,
     _rel,
 )
 
@@ -29,6 +30,10 @@ _TITLE = re.compile(r"联合创始人|创始人|首席执行官|执行长|行政
 _TITLE_LISTED = re.compile(rf"\s*(?:集团|公司)?(?:{_TITLE.pattern})(?:兼(?:{_TITLE.pattern}))?\s*[、，,]\s*")
 
 
+_WHO_RUNS = re.compile(r"\s*,\s*who\s+(?:also\s+|now\s+|currently\s+)?(?:(?:runs|leads|heads)|"
+                       r"(?P<own>owns|controls))\s+")
+
+
 def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     """``英伟达行政总裁黄仁勋``, ``OpenAI Chief Executive Officer Sam Altman``, ``Sam Altman, CEO of OpenAI``."""
     people = [m for m in ctx.mentions if m.type == "Person"]
@@ -36,6 +41,17 @@ def rule_executive(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
         return
     orgs = ctx.orgs()
     text = ctx.text
+    for p in people:                    # "Sam Altman, who runs OpenAI", "Elon Musk, who owns xAI and X"
+        m = _WHO_RUNS.match(text[p.end:])
+        if not m:
+            continue
+        named = [o for o in orgs if o.start == p.end + m.end() and o.how != "reference"]
+        if named:
+            kind = "controls" if m["own"] else "executiveOf"
+            for o in [named[0], *_listed_after(ctx, named[0].end, strict=True)]:
+                yield from (f for f in [_rel(kind, p, o, ctx, st)] if f)
+                if kind == "executiveOf":
+                    st.disc.person_org.setdefault(p.key, o.key)
     for kw in _TITLE.finditer(text):
         if re.search(r"analyst|分析师|minister|部长", text[max(0, kw.start() - 12):kw.end()], re.I):
             continue

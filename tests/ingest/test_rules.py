@@ -246,6 +246,10 @@ CASES = [
     # 向X支付: paying a compute or chip supplier
     ("字节跳动今年已向火山引擎支付数十亿元算力费用。", ["buysFrom bytedance volcano-engine"], []),
     ("阿里巴巴向月之暗面支付了一笔授权费。", [], ["buysFrom alibaba moonshot-ai"]),
+    # "X, who runs Y" (executive), "X, who owns Y and Z" (control)
+    ("Demis Hassabis, who runs Google DeepMind, won a Nobel prize.", ["executiveOf demis-hassabis google-deepmind"], []),
+    ("Masayoshi Son, who controls SoftBank, backed the plan.", ["controls masayoshi-son softbank"], []),
+    ("Jensen Huang, who led talks with Intel, spoke.", [], ["executiveOf jensen-huang intel"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
