@@ -19,6 +19,7 @@ __all__ = ["rule_partner"]
 
 _PARTNER = re.compile(r"合作伙伴|合作|联合开发|共同开发|共建|携手|联手|结盟|战略协议|"
                       r"\bpartner(?:s|ed|ing)?\s+(?:with|to|on|in)\b|\bpartnership\b|\b(?:key|strategic|technology) partners?\b|"
+                      r"\b(?:are|were|have been|had been|became|become|remain)\s+(?:long-?time\s+|close\s+|strategic\s+|key\s+)?partners\b|"
                       r"\bjointly\b|\bcollaborat\w+|\bteam(?:s|ed|ing)? up\b|\bjoin(?:s|ed|ing)? forces\b|\bstrategic deal\b|\balliance\b")
 
 

@@ -250,6 +250,9 @@ CASES = [
     ("Demis Hassabis, who runs Google DeepMind, won a Nobel prize.", ["executiveOf demis-hassabis google-deepmind"], []),
     ("Masayoshi Son, who controls SoftBank, backed the plan.", ["controls masayoshi-son softbank"], []),
     ("Jensen Huang, who led talks with Intel, spoke.", [], ["executiveOf jensen-huang intel"]),
+    # "A and B have been partners since …"
+    ("Nvidia and TSMC have been close partners for decades.", ["partnerOf nvidia tsmc"], []),
+    ("Nvidia and AMD were never partners.", [], ["partnerOf nvidia amd"]),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
