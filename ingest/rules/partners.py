@@ -33,7 +33,7 @@ def rule_partner(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     orgs = ctx.orgs()
     if re.search(r"重要合作伙伴|合作伙伴等|其他合作伙伴", text) and _INVESTORS_WORD.search(text):
         return
-    of = re.search(r"是(?P<o>.{1,12}?)的(?:[\u4e00-\u9fff]{0,4})?合作伙伴|(?:partner|partners) (?:of|to) ", text)
+    of = re.search(r"(?:是|成为)(?P<o>[^，,。；;]{1,12}?)的[^，,。；;]{0,16}?合作伙伴|(?:partner|partners) (?:of|to) ", text)
     done = False
     if of:
         target = [m for m in orgs if m.start >= of.start() and m.end <= of.end() + 12]

@@ -253,6 +253,9 @@ CASES = [
     # "A and B have been partners since …"
     ("Nvidia and TSMC have been close partners for decades.", ["partnerOf nvidia tsmc"], []),
     ("Nvidia and AMD were never partners.", [], ["partnerOf nvidia amd"]),
+    # A是B的<longer description>合作伙伴
+    ("甲骨文已成为OpenAI最重要的云端算力合作伙伴之一。", ["partnerOf oracle openai"], []),
+    ("谷歌云是Anthropic长期的模型训练合作伙伴。", ["partnerOf google-cloud anthropic"], []),
     # negatives: no relation where the text states none
     ("The analyst said Nvidia and AMD compete for the same customers.", [], ["partnerOf nvidia amd",
                                                                            "buysFrom nvidia amd"]),
