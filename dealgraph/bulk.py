@@ -137,6 +137,9 @@ def ingest_files(store, files: Sequence[str], *, published: str | None = None, s
     try:
         for f, graph in known:
             yield Outcome(f, "unchanged", graph)
+        if _fresh(store, len(jobs)):
+            yield from _bulk_load(store, results)
+            return
         for p in results:
             if p.error:
                 yield Outcome(p.name, "failed", error=p.error)
@@ -146,3 +149,45 @@ def ingest_files(store, files: Sequence[str], *, published: str | None = None, s
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+#: A fresh store is bulk-loaded when at least this many articles come in one ingest.
+BULK_MIN_ARTICLES = 20
+#: Quads per bulk-loaded batch (about a hundred articles); outcomes are reported a batch at a time.
+BULK_BATCH_QUADS = 50_000
+
+
+def _fresh(store, n_jobs: int) -> bool:
+    """Whether this ingest fills an empty embedded store: then the bulk loader writes it (``Store.load_new_articles``)."""
+    from dealgraph.graph.store import Store
+
+    return (isinstance(store, Store) and store.path is not None and n_jobs >= BULK_MIN_ARTICLES
+            and store.graph_count() == 0)
+
+
+def _bulk_load(store, results: Iterator[_Prepared]) -> Iterator[Outcome]:
+    """Fresh store: articles written in batches by the bulk loader, outcomes in input order after each batch. The
+    same article twice (same content) is written once; the second is ``unchanged``."""
+    batch: list[tuple[_Prepared, bool]] = []          # (article, a copy of one already written)
+    seen: set[str] = set()
+
+    def write() -> Iterator[Outcome]:
+        store.load_new_articles([(p.graph, p.nquads) for p, copy in batch if not p.error and not copy])
+        for p, copy in batch:
+            if p.error:
+                yield Outcome(p.name, "failed", error=p.error)
+            else:
+                yield Outcome(p.name, "unchanged" if copy else "added", p.graph, p.facts, p.entities, p.lang)
+        batch.clear()
+
+    quads = 0
+    for p in results:
+        copy = not p.error and p.graph in seen
+        if not p.error and not copy:
+            seen.add(p.graph)
+            quads += p.nquads.count(b"\n")
+        batch.append((p, copy))
+        if quads >= BULK_BATCH_QUADS:
+            yield from write()
+            quads = 0
+    yield from write()

@@ -18,7 +18,7 @@ import shutil
 import socket
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,6 +186,43 @@ class Store:
         lines = [f"{s} {p} {o}" for s, p, o in triples]
         self._s.load("".join(f"{t}{tail}{t} .\n" for t in lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         return len(lines)
+
+    def load_new_articles(self, articles: Sequence[tuple[str, bytes]]) -> None:
+        """Write article graphs none of which is stored yet (each as N-Quads bytes) with Oxigraph's bulk loader,
+        which writes table files directly: 2-3 times faster than a transaction per article (``put_article``),
+        for a fresh store's first ingest.
+
+        The bulk loader is not transactional, so an article counts as stored only once its extractor mark is
+        written, after its batch, in one transaction: after a crash or a full disk an article without its mark is
+        not stored (``article_extractor`` is None) and the next ingest writes it again, whole (``put_article``
+        replaces whatever part of it was loaded)."""
+        self._writable()
+        self._mark()
+        body: list[str] = []
+        marks: list[str] = []
+        odd: list[tuple[str, bytes]] = []
+        for graph, data in articles:
+            g = f"<{ox.NamedNode(graph).value}>"
+            tail = f" {g} .\n"
+            named = data.decode("utf-8")
+            named += "" if not named or named.endswith("\n") else "\n"
+            if "_:" in named or named.count(tail) != named.count("\n"):
+                odd.append((graph, data))            # blank nodes, or quads outside the graph: the usual way
+                continue
+            head = f"{g} <{_DG}extractor> "
+            for line in named.splitlines(keepends=True):
+                (marks if line.startswith(head) else body).append(line)
+                body.append(line.replace(tail, " .\n"))      # the merged default graph's copy
+        try:
+            if body:
+                self._s.bulk_load("".join(body).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            self._s.load("".join(marks).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        except OSError as e:
+            raise StoreError(f"bulk-loading {len(articles)} articles failed ({_os_reason(e)}); none of them counts "
+                             "as stored: ingest them again") from None
+        self._merged_known = True
+        for graph, data in odd:
+            self.put_article(graph, data)
 
     def _triples_of(self, g: ox.NamedNode) -> list[tuple]:
         return [(q.subject, q.predicate, q.object) for q in self._s.quads_for_pattern(None, None, None, g)]
