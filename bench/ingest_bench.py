@@ -6,7 +6,7 @@ Measures, over the same ``n`` articles (``bench.generate``, about 2,000 characte
    by running the stage functions in the order ``ingest/pipeline.py::extract`` calls them (checked to give the
    same facts as ``extract`` on the first 30 articles), then ``graph.rdf.to_quads`` and the store write into a
    fresh on-disk store as a folder ingest does it (the bulk loader, ``Store.load_new_articles``, a batch of
-   about 100 articles at a time);
+   about 450 articles at a time);
 2. extraction throughput (read → facts, the stages of ``extract``): articles/s and characters/s;
 3. ingest through ``KnowledgeGraph.ingest_file`` into an on-disk ``Store`` (what ``dealgraph ingest`` does), and
    re-ingesting unchanged articles;
