@@ -410,7 +410,7 @@ def _open_read_only(p: Path) -> tuple[ox.Store, Path | None]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _snapshot(p: Path, tries: int = 20) -> Path | None:
+def _snapshot(p: Path, patience: float = 15.0) -> Path | None:
     """A consistent private copy of the store at ``p`` for a read-only open, in ``p/.readers/``; None if none
     can be made.
 
@@ -426,7 +426,8 @@ def _snapshot(p: Path, tries: int = 20) -> Path | None:
     except OSError:
         return None
     delay = 0.005
-    for _ in range(tries):
+    deadline = time.monotonic() + patience      # a busy writer changes the manifest often: keep trying a while
+    while time.monotonic() < deadline:
         try:
             current = (p / "CURRENT").read_bytes()
             manifest = p / current.decode("ascii").strip()

@@ -18,6 +18,15 @@ from bench import scale_bench as sb  # noqa: E402
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")   # rdflib's own, thousands of them
 
 
+@pytest.fixture(autouse=True)
+def answers_setting_restored(monkeypatch):
+    """The benchmark's set-ups switch ``graph.answers`` on or off for their (forked) process; run in this one,
+    they must not leave it switched for the other tests."""
+    from dealgraph.graph import answers
+
+    monkeypatch.setattr(answers, "ENABLED", answers.ENABLED)
+
+
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory):
     """A store of about 6,000 triples, its view, and the same quads in rdflib."""

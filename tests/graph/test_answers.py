@@ -22,6 +22,7 @@ TRICKY = """SELECT ?s ?o ?none WHERE {
 def kg(tmp_path, monkeypatch):
     monkeypatch.setenv("DEALGRAPH_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(answers, "SLOW", 0.0)          # every answer counts as slow
+    monkeypatch.setattr(answers, "ENABLED", True)      # whatever DEALGRAPH_KEEP_ANSWERS says
     kg = KnowledgeGraph.open(tmp_path / "store")
     kg.ingest_text(FIRST, published="2026-01-07")
     return kg
