@@ -162,6 +162,11 @@ def _pure_investor(ctx: SentenceContext, key: str) -> bool:
 _INVESTORS_WORD = re.compile(r"投资者|投资方|投资人|参投|跟投|参与本轮|参与了本轮|参与投资|投资机构|出资方|股东包括|\binclud(?:e|es|ing)\b|\binvestors\b|\bbackers\b|\bparticipated\b|"
                              r"\bparticipation\b|\bjoined by\b")
 
+# "raised $1.5 billion from A and B", "received $350 million from A": the money's givers follow ``from`` (the
+# gap may hold an amount with a decimal point, never a sentence break)
+_MONEY_FROM = re.compile(r"\b(?:rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|receiv(?:e|es|ed|ing)|got|gets|obtain(?:s|ed)?|"
+                         r"dr[ae]w|draws|attract(?:s|ed)?|t[oa]ok|takes)\b(?:[^.;。；]|(?<=\d)\.(?=\d)){0,60}?\bfrom\s+")
+
 _GOT_ZH = re.compile(r"(?:获得|获|拿下|接受)(?:了)?(?P<inv>[^，,。；;]{1,30}?)(?:的)?(?:战略)?(?:投资|注资|融资|入股)")
 _SHARE_EN = re.compile(r"\b(?:owns?|owned|holds?|held|took|takes|acquired|bought|buys?|has)\s+(?:a\s+)?(?:roughly |about |"
                        r"around |nearly |an estimated |a |an )?(?:\d+(?:\.\d+)?\s?(?:%|per ?cent)|stake|minority stake|"

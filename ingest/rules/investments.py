@@ -9,6 +9,7 @@ from dealgraph.ingest.context import SentenceContext
 from dealgraph.ingest.model import Fact, Mention
 from dealgraph.ingest.rules.common import (
     _GOT_ZH,
+    _MONEY_FROM,
     _SHARE_EN,
     RuleState,
     _coordinated_before,
@@ -47,7 +48,6 @@ _PUT_INTO = re.compile(r"\b(?:put|puts|putting|pour|pours|poured|pouring|pump|pu
 _WARRANT = re.compile(r"\b(?:issued|issues|issue|granted|grants|grant|gave|gives|give)\s+(?P<h>[^,.;]{1,30}?)\s+(?:a\s+)?"
                       r"(?:warrants?|options?|the right)\s+(?:for|to buy|to acquire|on)\b|"
                       r"向(?P<h2>[^，,。；;]{1,20}?)(?:发行|授予)(?:了)?[^，,。；;]{0,12}?(?:认股权证|期权)")
-_RECEIVED_EN = re.compile(r"\b(?:received|receives|secured|secures|got|raised|raises)\b(?:[^.;]|(?<=\d)\.(?=\d)){0,60}?\bfrom\b")
 
 
 def rule_invested_in(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
@@ -168,7 +168,7 @@ def _invest_passive(ctx: SentenceContext, st: RuleState, orgs: list[Mention], st
         comp = [o for o in orgs if o.end <= m.start()]
         if inv and comp:
             yield from _invest(inv[0], comp[-1], ctx, st, m.start(), status or "completed")
-    for m in _RECEIVED_EN.finditer(text):
+    for m in _MONEY_FROM.finditer(text):
         if not re.search(r"shares?|stock|stake|investment|funding|equity|capital", text):
             continue
         comp = [o for o in orgs if o.end <= m.start()]

@@ -11,6 +11,7 @@ from dealgraph.ingest.model import Fact, Mention
 from dealgraph.ingest.rules.common import (
     _GOT_ZH,
     _INVESTORS_WORD,
+    _MONEY_FROM,
     _PAREN,
     RuleState,
     _clause_bounds,
@@ -98,17 +99,13 @@ def rule_funding_round(ctx: SentenceContext, st: RuleState) -> Iterator[Fact]:
     yield from _round(ctx, st, kw, roles, values, amount.amount)
 
 
-_RAISED_FROM = re.compile(r"\b(?:rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|receiv(?:e|es|ed|ing)|got|gets|obtain(?:s|ed)?|"
-                          r"dr[ae]w|draws|attract(?:s|ed)?|t[oa]ok|takes)\b[^.;。；]{0,60}?\bfrom\s+")
-
-
 _FROM_ZH = re.compile(r"(?:从|向)\s*$")
 _FROM_ZH_VERB = re.compile(r"\s*(?:处|那里)?(?:共|合计)?(?:募集|筹集|筹得|融资|获得|拿到)")
 
 
 def _from_mentions(ctx: SentenceContext) -> list[Mention]:
     """The names money was raised from: ``raised $6 billion from Fidelity and Sequoia``, ``从阿里巴巴和腾讯募集``."""
-    m = _RAISED_FROM.search(ctx.text)
+    m = _MONEY_FROM.search(ctx.text)
     if m is not None:
         return _listed_after(ctx, m.end())
     for o in ctx.orgs():

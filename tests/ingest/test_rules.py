@@ -30,6 +30,8 @@ CASES = [
     ("Anysphere raised $900 million from Thrive Capital, Andreessen Horowitz and Accel.",
      ["investedIn thrive-capital anysphere", "investedIn andreessen-horowitz anysphere", "investedIn accel anysphere"],
      []),
+    ("Cohere raised $1.5 billion from Nvidia and Salesforce Ventures last spring.",      # a decimal in the gap
+     ["investedIn nvidia cohere"], []),
     ("Figure AI secured $675 million in new funding from Microsoft and OpenAI.",
      ["investedIn microsoft figure-ai", "investedIn openai figure-ai"], []),
     ("Mistral raised €1.7 billion from investors to expand with Nvidia hardware.", ["FundingRound mistral-ai"],
