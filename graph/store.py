@@ -167,25 +167,21 @@ class Store:
         self._written(n)
 
     def _load_new(self, g: ox.NamedNode, quads: Iterable[ox.Quad] | bytes) -> int:
-        """A new article graph and its copy in the merged default graph in one transactional load of N-Quads
-        text: no Python object per quad (half the time of ``extend``). Blank nodes, which a load would relabel,
-        take ``extend``. Returns the quads written to the article graph."""
-        tail = f" {g} .\n"
+        """A new article graph and its copy in the merged default graph, in one transaction. N-Quads bytes of the
+        graph alone are loaded as text (no Python object per quad); anything else is written as quads. Returns
+        the quads written to the article graph."""
         if isinstance(quads, bytes):
-            named = quads.decode("utf-8")
-            named += "" if not named or named.endswith("\n") else "\n"
-            if "_:" not in named and named.count(tail) == named.count("\n"):    # every line in graph g
-                self._s.load((named + named.replace(tail, " .\n")).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-                return named.count("\n")
+            lines = _graph_lines(g.value, quads)
+            if lines is not None:
+                tail = f" {g} .\n"
+                self._s.load("".join(line + line.replace(tail, " .\n") for line in lines).encode("utf-8"),
+                             format=ox.RdfFormat.N_QUADS)
+                return len(lines)
             quads = ox.parse(quads, format=ox.RdfFormat.N_QUADS)
         triples = list(dict.fromkeys((q.subject, q.predicate, q.object) for q in quads))
-        if any(isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode) for s, _, o in triples):
-            dg = ox.DefaultGraph()
-            self._s.extend([ox.Quad(s, p, o, g) for s, p, o in triples] + [ox.Quad(s, p, o, dg) for s, p, o in triples])
-            return len(triples)
-        lines = [f"{s} {p} {o}" for s, p, o in triples]
-        self._s.load("".join(f"{t}{tail}{t} .\n" for t in lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-        return len(lines)
+        dg = ox.DefaultGraph()
+        self._s.extend([ox.Quad(s, p, o, g) for s, p, o in triples] + [ox.Quad(s, p, o, dg) for s, p, o in triples])
+        return len(triples)
 
     def load_new_articles(self, articles: Sequence[tuple[str, bytes]]) -> None:
         """Write article graphs none of which is stored yet (each as N-Quads bytes) with Oxigraph's bulk loader,
@@ -202,15 +198,12 @@ class Store:
         marks: list[str] = []
         odd: list[tuple[str, bytes]] = []
         for graph, data in articles:
-            g = f"<{ox.NamedNode(graph).value}>"
-            tail = f" {g} .\n"
-            named = data.decode("utf-8")
-            named += "" if not named or named.endswith("\n") else "\n"
-            if "_:" in named or named.count(tail) != named.count("\n"):
+            lines = _graph_lines(graph, data)
+            if lines is None:
                 odd.append((graph, data))            # blank nodes, or quads outside the graph: the usual way
                 continue
-            head = f"{g} <{_DG}extractor> "
-            for line in named.splitlines(keepends=True):
+            tail, head = f" <{graph}> .\n", f"<{graph}> <{_DG}extractor> "
+            for line in lines:
                 (marks if line.startswith(head) else body).append(line)
                 body.append(line.replace(tail, " .\n"))      # the merged default graph's copy
         try:
@@ -375,6 +368,17 @@ class Store:
 #: Tries of a read-only open that meets a file the writer's compaction just deleted (see ``_open_read_only``).
 READ_ONLY_OPEN_TRIES = 8
 _READERS = ".readers"
+
+
+def _graph_lines(graph: str, data: bytes) -> list[str] | None:
+    """The lines of N-Quads ``data`` when every one is a quad in ``graph`` without blank nodes (which a load
+    would relabel), each ending in `` <graph> .``; else None."""
+    tail = f" {ox.NamedNode(graph)} .\n"
+    text = data.decode("utf-8")
+    text += "" if not text or text.endswith("\n") else "\n"
+    if "_:" in text or text.count(tail) != text.count("\n"):
+        return None
+    return text.splitlines(keepends=True)
 
 
 def _open_read_only(p: Path) -> tuple[ox.Store, Path | None]:
