@@ -31,6 +31,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,7 +46,15 @@ STAGES = ("read", "clean", "sentences", "mentions", "context", "rules", "rdf", "
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def staged_ingest(path: Path, gaz, store, times: dict[str, float], pending: list | None = None):
+@dataclass
+class _Batch:
+    """Articles waiting for the bulk loader (graph IRI, N-Quads bytes), and how many quads they hold."""
+
+    articles: list[tuple[str, bytes]] = field(default_factory=list)
+    quads: int = 0
+
+
+def staged_ingest(path: Path, gaz, store, times: dict[str, float], pending: _Batch | None = None):
     """One article through the stages of ``pipeline.extract`` (same calls, same order), then RDF and the store.
 
     Adds each stage's seconds to ``times``; returns the ``Extraction``. With ``pending`` (a fresh store, as
@@ -99,14 +108,16 @@ def staged_ingest(path: Path, gaz, store, times: dict[str, float], pending: list
     if pending is not None:                     # what a bulk worker sends: the graph as N-Quads bytes
         out = io.BytesIO()
         ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
-        pending.append((graph, out.getvalue()))
+        pending.articles.append((graph, out.getvalue()))
+        pending.quads += len(quads)
     t6 = time.perf_counter()
     if pending is None:
         if store.article_extractor(graph) != ex.extractor:
             store.put_article(graph, quads)
-    elif sum(data.count(b"\n") for _, data in pending) >= BULK_BATCH_QUADS:
-        store.load_new_articles(pending)
-        pending.clear()
+    elif pending.quads >= BULK_BATCH_QUADS:
+        store.load_new_articles(pending.articles)
+        pending.articles.clear()
+        pending.quads = 0
     t7 = time.perf_counter()
     spans = (t1 - t0, t2 - t1, t3 - t2, t_mentions, t_context, t_rules + t5 - t4, t6 - t5, t7 - t6)
     for stage, sec in zip(STAGES, spans, strict=True):
@@ -151,13 +162,13 @@ def bench_stages(paths: Sequence[Path], store_dir: Path) -> tuple[dict[str, floa
     times: dict[str, float] = defaultdict(float)
     gaz = default_gazetteer()
     facts = 0
-    pending: list = []
+    pending = _Batch()
     with Store.open(store_dir) as st:
         for p in paths:
             facts += len(staged_ingest(p, gaz, st, times, pending).facts)
         t0 = time.perf_counter()
-        if pending:
-            st.load_new_articles(pending)
+        if pending.articles:
+            st.load_new_articles(pending.articles)
         times["store"] += time.perf_counter() - t0
         quads = st.triple_count()
     return dict(times), quads, facts

@@ -190,11 +190,9 @@ class KnowledgeGraph:
         import time
 
         from dealgraph.graph import answers, viewcache
-        from dealgraph.graph.guard import check_query
-        from dealgraph.graph.queries import to_term
+        from dealgraph.graph.queries import checked
 
-        check_query(query)
-        terms = {k: to_term(v) for k, v in (bindings or {}).items()}
+        terms = checked(query, bindings)
         tok = viewcache.token(self.path)
         k = answers.key(query, terms)
         if (hit := answers.load(self.path, tok, k)) is not None:

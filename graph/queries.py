@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from dealgraph.errors import QueryError
 
-__all__ = ["run_query", "names", "named_query", "to_term", "results_to_rows", "serialize_results"]
+__all__ = ["checked", "run_query", "names", "named_query", "to_term", "results_to_rows", "serialize_results"]
 
 
 @functools.cache
@@ -46,16 +46,17 @@ def to_term(value: Any) -> ox.NamedNode | ox.Literal:
     return ox.Literal(s)
 
 
+def checked(query: str, bindings: dict[str, Any] | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Check the query (no SERVICE, no remote FROM, no update); its ``bindings`` as RDF terms."""
+    from dealgraph.graph.guard import check_query
+
+    check_query(query)
+    return {k: to_term(v) for k, v in (bindings or {}).items()}
+
+
 def run_query(store, query: str, bindings: dict[str, Any] | None = None):
-    """Check the query (no SERVICE, no remote FROM, no update) and run it with ``bindings``."""
-    try:
-        from dealgraph.graph.guard import check_query
-    except ImportError:  # pragma: no cover
-        check_query = None
-    if check_query is not None:
-        check_query(query)
-    subs = {k: to_term(v) for k, v in (bindings or {}).items()}
-    return store.query(query, subs)
+    """Check the query (see :func:`checked`) and run it with ``bindings``."""
+    return store.query(query, checked(query, bindings))
 
 
 def results_to_rows(result) -> tuple[list[str], list[list[str]]]:
